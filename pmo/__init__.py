@@ -1,0 +1,3 @@
+"""pmo: the platform a Project Management Office runs on."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,24 @@
+from ninja import NinjaAPI
+
+import pmo
+from pmo.api import errors
+from pmo.api.auth import API_AUTH
+from pmo.core.api import router as account_router
+from pmo.portfolio.api import router as portfolio_router
+from pmo.resources.api import router as resources_router
+
+api = NinjaAPI(
+    title="pmo API",
+    version=pmo.__version__,
+    description=(
+        "The REST API of pmo. Authenticate with a personal API token (`Authorization: Bearer <token>`, "
+        "created on your account page) or a browser session. Errors are always "
+        '`{"code", "message", "details"}`; validation errors list each field under `details.fields`.'
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+errors.install(api)
+api.add_router("/", account_router)
+api.add_router("/", portfolio_router)
+api.add_router("/", resources_router)

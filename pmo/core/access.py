@@ -1,0 +1,161 @@
+"""Who may do what: the one place every page, endpoint and service asks.
+
+`can(user, action, target)` combines the role's model permission (from its group, see
+`pmo.core.roles`) with the object-level rule for the target. Services call `require` first thing, so
+a denied call changes nothing whichever way it came in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+
+from pmo.core.roles import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    UserLike = AbstractBaseUser | AnonymousUser
+
+
+class SystemActor:
+    """The actor of internal jobs (demo loading, migrations): trusted, audited as "system"."""
+
+    is_authenticated = True
+    pk = None
+    username = "system"
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = SystemActor()
+Actor = Any  # a django User or SYSTEM
+
+MODEL_ACTIONS = frozenset({"view", "add", "change", "delete"})
+
+
+def roles_of(user: Any) -> frozenset[Role]:
+    """The roles the user holds, from group membership (cached on the user object)."""
+    if user is None or not getattr(user, "is_authenticated", False) or isinstance(user, SystemActor):
+        return frozenset()
+    cached = getattr(user, "_pmo_roles", None)
+    if cached is None:
+        if user.is_superuser:
+            cached = frozenset({Role.PMO_DIRECTOR})
+        else:
+            names = set(user.groups.values_list("name", flat=True))
+            cached = frozenset(role for role in Role if role.value in names)
+        user._pmo_roles = cached
+    return cached
+
+
+def person_id_of(user: Any) -> int | None:
+    """The id of the Person record linked to the user, or None."""
+    if not getattr(user, "is_authenticated", False) or isinstance(user, SystemActor):
+        return None
+    if not hasattr(user, "_pmo_person_id"):
+        from pmo.resources.models import Person
+
+        user._pmo_person_id = Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+    return user._pmo_person_id
+
+
+def _manages_portfolio(user: Any, portfolio_id: int | None) -> bool:
+    person = person_id_of(user)
+    if person is None or portfolio_id is None:
+        return False
+    from pmo.portfolio.models import Portfolio
+
+    return Portfolio.objects.filter(pk=portfolio_id, manager_id=person).exists()
+
+
+def _portfolio_rule(user: Any, roles: frozenset[Role], action: str, portfolio: Any) -> bool:
+    if action == "view" or Role.PMO_DIRECTOR in roles:
+        return True
+    return (
+        action == "change"
+        and Role.PORTFOLIO_MANAGER in roles
+        and portfolio.manager_id is not None
+        and portfolio.manager_id == person_id_of(user)
+    )
+
+
+def _program_rule(user: Any, roles: frozenset[Role], action: str, program: Any) -> bool:
+    if action == "view" or Role.PMO_DIRECTOR in roles:
+        return True
+    return Role.PORTFOLIO_MANAGER in roles and _manages_portfolio(user, program.portfolio_id)
+
+
+def _project_rule(user: Any, roles: frozenset[Role], action: str, project: Any) -> bool:
+    from pmo.portfolio.models import LifecycleState
+
+    if action == "view" or Role.PMO_DIRECTOR in roles:
+        return True
+    if Role.PORTFOLIO_MANAGER in roles and _manages_portfolio(user, project.portfolio_id):
+        return True
+    if action in ("approve", "cancel"):
+        return False  # closure and approval authority stay with the PMO director and portfolio manager
+    if action in ("add", "change") and Role.PROJECT_ADMINISTRATOR in roles:
+        return True
+    if Role.PROJECT_MANAGER in roles and project.manager_id is not None:
+        if project.manager_id == person_id_of(user):
+            if action == "delete":
+                return project.state == LifecycleState.PROPOSED
+            return action in ("add", "change")
+    return False
+
+
+def _any_holder(user: Any, roles: frozenset[Role], action: str, obj: Any) -> bool:
+    return True  # the model permission alone decides
+
+
+OBJECT_RULES: dict[str, Callable[[Any, frozenset[Role], str, Any], bool]] = {
+    "portfolio.portfolio": _portfolio_rule,
+    "portfolio.program": _program_rule,
+    "portfolio.project": _project_rule,
+}
+
+# Actions that are not Django model permissions; each names the model permission it builds on.
+DERIVED_ACTIONS = {"approve": "change", "cancel": "change", "transition": "change"}
+
+
+def can(user: Any, action: str, target: type[Model] | Model) -> bool:
+    """May `user` do `action` ("view", "add", "change", "delete", "approve", "cancel", "transition",
+    "view_history", "view_financials") on `target` (a model class for list-level questions, or an
+    instance, possibly unsaved for "add")."""
+    if isinstance(user, SystemActor):
+        return True
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    roles = roles_of(user)
+    if not roles:
+        return False
+    model = target if isinstance(target, type) else type(target)
+    label = model._meta.label_lower
+    if action in ("view_history", "view_financials"):
+        # Requesters see public facts only: no money, health or change history.
+        return bool(roles - {Role.REQUESTER}) and can(user, "view", target)
+    base_action = DERIVED_ACTIONS.get(action, action)
+    if base_action not in MODEL_ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    app_label, model_name = label.split(".")
+    if not user.has_perm(f"{app_label}.{base_action}_{model_name}"):
+        return False
+    if isinstance(target, type):
+        return True
+    rule = OBJECT_RULES.get(label, _any_holder)
+    return rule(user, roles, action, target)
+
+
+def require(user: Any, action: str, target: type[Model] | Model) -> None:
+    """Raise PermissionDenied (with a message saying what was refused) unless `can` allows it."""
+    if not can(user, action, target):
+        model = target if isinstance(target, type) else type(target)
+        what = model._meta.verbose_name
+        if not isinstance(target, type) and target.pk is not None:
+            what = f"{what} {target}"
+        raise PermissionDenied(f"You are not allowed to {action.replace('_', ' ')} {what}.")

@@ -1,0 +1,89 @@
+"""The audit trail: services call these inside their transaction, so the record and the change commit
+together or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from pmo.core.access import SystemActor
+from pmo.core.models import AuditEvent
+
+Snapshot = dict[str, Any]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model, m2m: dict[str, list[str]] | None = None) -> Snapshot:
+    """The business fields of `obj` as JSON-ready values (related records by their display name)."""
+    exclude = getattr(obj, "AUDIT_EXCLUDE", frozenset({"id"}))
+    data: Snapshot = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        if field.is_relation:
+            data[field.name] = _plain(getattr(obj, field.name)) if getattr(obj, field.attname) else None
+        elif field.choices:
+            data[field.name] = getattr(obj, field.attname)
+        else:
+            data[field.name] = _plain(getattr(obj, field.attname))
+    if m2m:
+        data.update({name: sorted(values) for name, values in m2m.items()})
+    return data
+
+
+def diff(before: Snapshot, after: Snapshot) -> dict[str, dict[str, Any]]:
+    return {
+        name: {"old": before.get(name), "new": after.get(name)}
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    }
+
+
+def _actor_fields(actor: Any) -> dict[str, Any]:
+    if actor is None or isinstance(actor, SystemActor):
+        return {"actor": None, "actor_name": "system"}
+    return {"actor": actor, "actor_name": actor.get_username()}
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: Snapshot | None,
+    after: Snapshot | None,
+    comment: str = "",
+) -> AuditEvent | None:
+    """Write one audit event; an update that changed nothing writes none."""
+    changes = diff(before or {}, after or {})
+    if action == AuditEvent.Action.UPDATE and not changes and not comment:
+        return None
+    return AuditEvent.objects.create(
+        **_actor_fields(actor),
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        changes=changes,
+        comment=comment,
+    )
+
+
+def history_of(obj: models.Model) -> models.QuerySet[AuditEvent]:
+    """The audit events of one record, newest first."""
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+    ).select_related("actor")

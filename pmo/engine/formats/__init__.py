@@ -1,0 +1,1 @@
+"""Readers for schedule problem files (PSPLIB ``.sm``, the neutral JSON format)."""

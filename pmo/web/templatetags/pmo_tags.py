@@ -1,0 +1,51 @@
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+def money(amount: Decimal | None, currency: str = "") -> str:
+    if amount is None:
+        return "—"
+    return f"{intcomma(f'{amount:,.0f}'.replace(',', ''))} {currency}".strip()
+
+
+@register.simple_tag
+def show(value: Any, kind: str = "text") -> str:
+    """Render a value the same way on every page: dashes for blanks, badges, money, dates, links."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, tuple) and kind == "money":
+        return money(*value)
+    if isinstance(value, dict):
+        if "url" in value:
+            return format_html('<a href="{}">{}</a>', value["url"], value["text"])
+        if "money" in value:
+            return money(value["money"], value.get("currency", ""))
+        tone = value.get("tone", "")
+        text = value.get("text", value.get("badge", ""))
+        return format_html('<span class="badge badge-{}">{}</span>', tone, text)
+    if isinstance(value, dt.date):
+        return value.strftime("%d %b %Y")
+    if isinstance(value, Decimal):
+        return money(value)
+    return format_html("{}", value)
+
+
+@register.filter
+def field_label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+@register.filter
+def audit_value(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
