@@ -156,4 +156,4 @@ LOGGING = {
 }
 
 # WhiteNoise serves from the finders until 'pmo manage collectstatic' fills STATIC_ROOT; no need to warn.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")

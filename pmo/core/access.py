@@ -105,7 +105,7 @@ def _project_rule(user: Any, roles: frozenset[Role], action: str, project: Any) 
         if project.manager_id == person_id_of(user):
             if action == "delete":
                 return project.state == LifecycleState.PROPOSED
-            return action in ("add", "change")
+            return action in ("add", "change", "transition")
     return False
 
 

@@ -84,7 +84,9 @@ def _validate_pattern(pattern: object, what: str) -> DayPattern:
     previous_end = 0
     for start, end in intervals:
         if not 0 <= start < end <= MINUTES_PER_DAY:
-            raise InvalidInputError(f"{what}: interval ({start}, {end}) must satisfy 0 <= start < end <= 1440")
+            raise InvalidInputError(
+                f"{what}: interval ({start}, {end}) must satisfy 0 <= start < end <= 1440"
+            )
         if start < previous_end:
             raise InvalidInputError(f"{what}: intervals must be sorted and must not overlap")
         previous_end = end
@@ -235,8 +237,8 @@ class WorkingCalendar:
         >>> from datetime import date, datetime
         >>> sat = CalendarException(date(2025, 1, 11), intervals=((480, 720),), name="working Saturday")
         >>> cal = WorkingCalendar.standard().with_exceptions(sat)
-        >>> cal.add_working_minutes(datetime(2025, 1, 10, 13), 480)   # Friday 13:00 + 8h
-        datetime.datetime(2025, 1, 13, 8, 0)
+        >>> cal.add_working_minutes(datetime(2025, 1, 10, 13), 480)   # Friday 13:00 + 8h: 4h Fri, 4h Sat
+        datetime.datetime(2025, 1, 11, 12, 0)
         """
         return WorkingCalendar(
             name=self.name if name is None else name,
@@ -304,14 +306,14 @@ class WorkingCalendar:
         return minutes / self.minutes_per_day
 
     def parse_duration(self, text: str | int | float) -> int:
-        """Parse ``"3d"``, ``"4h"``, ``"90m"``/``"90min"``, ``"2w"``, ``"1mo"`` (20 days) into working minutes.
+        """Parse ``"3d"``, ``"4h"``, ``"90m"``, ``"2w"``, ``"1mo"`` (20 days) into working minutes.
 
         A bare number is a number of minutes.  Days, weeks and months use this calendar's
         ``minutes_per_day`` and ``days_per_week``; a month is 20 working days (MS Project's default).
 
         >>> cal = WorkingCalendar.standard()
-        >>> cal.parse_duration("3d"), cal.parse_duration("1.5h"), cal.parse_duration("2w"), cal.parse_duration(45)
-        (1440, 90, 4800, 45)
+        >>> [cal.parse_duration(x) for x in ("3d", "1.5h", "90min", "2w", 45)]
+        [1440, 90, 90, 4800, 45]
         """
         if isinstance(text, bool):
             raise InvalidInputError(f"duration must be a number or a string like '3d', got {text!r}")
@@ -403,7 +405,9 @@ class WorkingCalendar:
         _check_naive(end, "end")
         return self._between(_to_minute(start), _to_minute(end))
 
-    def offsets_to_datetimes(self, origin: datetime, offsets: Iterable[int], *, finish: bool) -> dict[int, datetime]:
+    def offsets_to_datetimes(
+        self, origin: datetime, offsets: Iterable[int], *, finish: bool
+    ) -> dict[int, datetime]:
         """Convert many working-minute offsets from ``origin`` to datetimes with one sorted sweep.
 
         An offset ``w`` denotes every instant with ``w`` working minutes between ``origin`` and it.  With

@@ -229,7 +229,7 @@ projects = Area(
         Filter("portfolio", "Portfolio", "portfolio_id", _choices(Portfolio)),
         Filter("program", "Program", "program_id", _choices(Program)),
         Filter("state", "State", "state", lambda: list(LifecycleState.choices)),
-        Filter("health", "Health", "health", lambda: list(Health.choices)),
+        Filter("health", "Health", "health", lambda: list(Health.choices), requires="view_financials"),
         Filter("methodology", "Method", "methodology", lambda: list(Methodology.choices)),
     ),
     search_fields=("code", "name", "description", "manager__name"),

@@ -24,6 +24,7 @@ class Filter:
     label: str
     lookup: str  # ORM lookup the value is applied to
     choices: Callable[[], list[tuple[str, str]]]
+    requires: str | None = None  # an action (see pmo.core.access.can) the user needs to use this filter
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,8 @@ def record_list(request: HttpRequest, area: Area) -> HttpResponse:
         qs = qs.filter(condition)
     active_filters = []
     for spec in area.filters:
+        if spec.requires and not can(request.user, spec.requires, area.model):
+            continue
         value = request.GET.get(spec.name, "")
         choices = spec.choices()
         if value and value in {c for c, _ in choices}:
