@@ -53,7 +53,11 @@ def org(roles: dict[Role, User]) -> dict[str, Any]:
     other_pm = make_user("pm2", Role.PROJECT_MANAGER, "Other Manager")
     objective = portfolio_services.objective_create(actor=SYSTEM, code="SO1", name="Grow revenue")
     portfolio = portfolio_services.portfolio_create(
-        actor=SYSTEM, code="DIG", name="Digital", manager=person[Role.PORTFOLIO_MANAGER], objectives=[objective]
+        actor=SYSTEM,
+        code="DIG",
+        name="Digital",
+        manager=person[Role.PORTFOLIO_MANAGER],
+        objectives=[objective],
     )
     other_portfolio = portfolio_services.portfolio_create(actor=SYSTEM, code="OPS", name="Operations")
     program = portfolio_services.program_create(actor=SYSTEM, code="CX", name="Customer", portfolio=portfolio)

@@ -46,7 +46,9 @@ class Resource:
     obj_kwarg: str = ""  # the service's keyword for the record ("project"); default: the model name
 
 
-def resolve_relations(model: type[Model], data: dict[str, Any], m2m: dict[str, tuple[str, type[Model]]]) -> dict[str, Any]:
+def resolve_relations(
+    model: type[Model], data: dict[str, Any], m2m: dict[str, tuple[str, type[Model]]]
+) -> dict[str, Any]:
     """Turn `<relation>_id` and `<m2m>_ids` input values into records; unknown ids name the field."""
     resolved: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -107,7 +109,13 @@ def register(router: Router, res: Resource) -> None:
             raise Http404(f"No {singular} with id {pk}.")
         return obj
 
-    @router.get(f"/{res.path}", response={200: Page[Out], **ERRORS}, summary=f"List {plural}", tags=[res.tag], operation_id=f"{op}_list")
+    @router.get(
+        f"/{res.path}",
+        response={200: Page[Out], **ERRORS},
+        summary=f"List {plural}",
+        tags=[res.tag],
+        operation_id=f"{op}_list",
+    )
     def list_records(request: HttpRequest, params: Query[ListParams], filters: Query[Filters]) -> Any:
         require(request.user, "view", res.model)
         qs = res.queryset()
@@ -118,13 +126,25 @@ def register(router: Router, res: Resource) -> None:
         items = [res.serialize(o, request.user) for o in qs[offset : offset + params.page_size]]
         return {"items": items, "count": qs.count(), "page": params.page, "page_size": params.page_size}
 
-    @router.post(f"/{res.path}", response={201: Out, **ERRORS}, summary=f"Create a {singular}", tags=[res.tag], operation_id=f"{op}_create")
+    @router.post(
+        f"/{res.path}",
+        response={201: Out, **ERRORS},
+        summary=f"Create a {singular}",
+        tags=[res.tag],
+        operation_id=f"{op}_create",
+    )
     def create_record(request: HttpRequest, payload: CreateIn) -> Any:
         fields = resolve_relations(res.model, payload.dict(exclude_unset=True), res.m2m)
         obj = res.create(actor=request.user, **fields)
         return 201, res.serialize(res.queryset().get(pk=obj.pk), request.user)
 
-    @router.get(f"/{res.path}/{{int:pk}}", response={200: Out, **ERRORS}, summary=f"Read a {singular}", tags=[res.tag], operation_id=f"{op}_read")
+    @router.get(
+        f"/{res.path}/{{int:pk}}",
+        response={200: Out, **ERRORS},
+        summary=f"Read a {singular}",
+        tags=[res.tag],
+        operation_id=f"{op}_read",
+    )
     def read_record(request: HttpRequest, pk: int) -> Any:
         return res.serialize(load(request, pk), request.user)
 
@@ -145,7 +165,13 @@ def register(router: Router, res: Resource) -> None:
         res.update(actor=request.user, expected_version=expected_version, **{obj_kwarg: obj}, **changes)
         return res.serialize(res.queryset().get(pk=pk), request.user)
 
-    @router.delete(f"/{res.path}/{{int:pk}}", response={204: None, **ERRORS}, summary=f"Delete a {singular}", tags=[res.tag], operation_id=f"{op}_delete")
+    @router.delete(
+        f"/{res.path}/{{int:pk}}",
+        response={204: None, **ERRORS},
+        summary=f"Delete a {singular}",
+        tags=[res.tag],
+        operation_id=f"{op}_delete",
+    )
     def delete_record(request: HttpRequest, pk: int) -> Any:
         obj = load(request, pk)
         res.delete(actor=request.user, **{obj_kwarg: obj})

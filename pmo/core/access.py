@@ -101,11 +101,11 @@ def _project_rule(user: Any, roles: frozenset[Role], action: str, project: Any) 
         return False  # closure and approval authority stay with the PMO director and portfolio manager
     if action in ("add", "change") and Role.PROJECT_ADMINISTRATOR in roles:
         return True
-    if Role.PROJECT_MANAGER in roles and project.manager_id is not None:
-        if project.manager_id == person_id_of(user):
-            if action == "delete":
-                return project.state == LifecycleState.PROPOSED
-            return action in ("add", "change", "transition")
+    manages_it = project.manager_id is not None and project.manager_id == person_id_of(user)
+    if Role.PROJECT_MANAGER in roles and manages_it:
+        if action == "delete":
+            return project.state == LifecycleState.PROPOSED
+        return action in ("add", "change", "transition")
     return False
 
 

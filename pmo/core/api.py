@@ -58,13 +58,18 @@ def me(request: HttpRequest) -> Any:
     }
 
 
-@router.get("/tokens", response={200: list[TokenOut], **ERRORS}, summary="My API tokens", operation_id="tokens_list")
+@router.get(
+    "/tokens", response={200: list[TokenOut], **ERRORS}, summary="My API tokens", operation_id="tokens_list"
+)
 def list_tokens(request: HttpRequest) -> Any:
     return [token_out(t) for t in ApiToken.objects.filter(user=request.user)]
 
 
 @router.post(
-    "/tokens", response={201: TokenCreatedOut, **ERRORS}, summary="Create an API token", operation_id="tokens_create"
+    "/tokens",
+    response={201: TokenCreatedOut, **ERRORS},
+    summary="Create an API token",
+    operation_id="tokens_create",
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
     token, plaintext = token_create(user=request.user, name=payload.name)
@@ -72,7 +77,10 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Any:
 
 
 @router.delete(
-    "/tokens/{int:pk}", response={204: None, **ERRORS}, summary="Revoke an API token", operation_id="tokens_revoke"
+    "/tokens/{int:pk}",
+    response={204: None, **ERRORS},
+    summary="Revoke an API token",
+    operation_id="tokens_revoke",
 )
 def revoke_token(request: HttpRequest, pk: int) -> Any:
     token_revoke(user=request.user, token_id=pk)

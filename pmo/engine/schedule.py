@@ -300,7 +300,8 @@ class Dependency:
         lag = self.lag_minutes
         if isinstance(lag, bool) or not isinstance(lag, int):
             raise InvalidInputError(
-                f"dependency {self.predecessor!r} -> {self.successor!r}: lag_minutes must be an int, got {lag!r}"
+                f"dependency {self.predecessor!r} -> {self.successor!r}: lag_minutes must be an int,"
+                f" got {lag!r}"
             )
 
 
@@ -595,7 +596,7 @@ def _prepare(network: ProjectNetwork) -> _Net:
                 vs = [lb] if lb >= 0 else _leaf_descendants(b, children, leaf_of)
                 if set(us) & set(vs):
                     raise InvalidInputError(
-                        f"dependency {all_ids[a]!r} -> {all_ids[b]!r} links a summary task with its own subtask"
+                        f"dependency {all_ids[a]!r} -> {all_ids[b]!r}: a summary is linked to its own subtask"
                     )
             for x in us:
                 for y in vs:

@@ -10,7 +10,15 @@ from pmo.api.crud import Resource, register
 from pmo.api.schemas import ERRORS, CodeRef, Ref, code_ref, ref
 from pmo.core.access import can, require
 from pmo.portfolio import selectors, services
-from pmo.portfolio.models import Health, LifecycleState, Methodology, Portfolio, Program, Project, StrategicObjective
+from pmo.portfolio.models import (
+    Health,
+    LifecycleState,
+    Methodology,
+    Portfolio,
+    Program,
+    Project,
+    StrategicObjective,
+)
 
 router = Router()
 OBJECTIVE_M2M = {"objective_ids": ("objectives", StrategicObjective)}
@@ -353,7 +361,16 @@ register(
         update=services.project_update,
         delete=services.project_delete,
         search_fields=("code", "name", "description"),
-        orderings=("code", "name", "state", "planned_start", "planned_finish", "budget", "priority", "health"),
+        orderings=(
+            "code",
+            "name",
+            "state",
+            "planned_start",
+            "planned_finish",
+            "budget",
+            "priority",
+            "health",
+        ),
         m2m=OBJECTIVE_M2M,
         tag="projects",
     ),

@@ -24,7 +24,10 @@ class PortfolioForm(VersionedForm):
     class Meta:
         model = Portfolio
         fields = ("code", "name", "description", "manager", "objectives", "active")
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "objectives": forms.CheckboxSelectMultiple}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "objectives": forms.CheckboxSelectMultiple,
+        }
 
 
 class ProgramForm(VersionedForm):
@@ -33,7 +36,10 @@ class ProgramForm(VersionedForm):
     class Meta:
         model = Program
         fields = ("code", "name", "description", "portfolio", "manager", "objectives")
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "objectives": forms.CheckboxSelectMultiple}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "objectives": forms.CheckboxSelectMultiple,
+        }
 
 
 class ProjectForm(VersionedForm):

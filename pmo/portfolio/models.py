@@ -7,7 +7,8 @@ from pmo.core.models import BusinessModel
 from pmo.resources.models import OrgUnit, Person
 
 CODE_VALIDATOR = RegexValidator(
-    r"^[A-Z0-9][A-Z0-9._-]*$", "Use capital letters, digits, '.', '_' or '-', starting with a letter or digit."
+    r"^[A-Z0-9][A-Z0-9._-]*$",
+    "Use capital letters, digits, '.', '_' or '-', starting with a letter or digit.",
 )
 CURRENCY_VALIDATOR = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code such as EUR.")
 

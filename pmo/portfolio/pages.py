@@ -7,7 +7,15 @@ from django.urls import reverse
 from pmo.core.access import can, person_id_of
 from pmo.portfolio import selectors, services
 from pmo.portfolio.forms import ObjectiveForm, PortfolioForm, ProgramForm, ProjectForm
-from pmo.portfolio.models import Health, LifecycleState, Methodology, Portfolio, Program, Project, StrategicObjective
+from pmo.portfolio.models import (
+    Health,
+    LifecycleState,
+    Methodology,
+    Portfolio,
+    Program,
+    Project,
+    StrategicObjective,
+)
 from pmo.web.areas import Area, Column, Filter, Section
 
 
@@ -33,7 +41,12 @@ PROJECT_COLUMNS = (
     Column("Portfolio", lambda p: p.portfolio.name, sort="portfolio__name"),
     Column("Manager", lambda p: p.manager or "—", sort="manager__name"),
     Column("State", _state, sort="state", kind="badge"),
-    Column("Health", lambda p: {"text": p.get_health_display(), "tone": f"health-{p.health}"}, sort="health", kind="badge"),
+    Column(
+        "Health",
+        lambda p: {"text": p.get_health_display(), "tone": f"health-{p.health}"},
+        sort="health",
+        kind="badge",
+    ),
     Column("Start", lambda p: p.planned_start, sort="planned_start", kind="date"),
     Column("Finish", lambda p: p.planned_finish, sort="planned_finish", kind="date"),
     Column("Budget", lambda p: (p.budget, p.currency), sort="budget", kind="money"),
@@ -242,7 +255,9 @@ projects = Area(
     obj_kwarg="project",
     facts=_project_facts,
     initial=_project_initial,
-    columns_for=lambda user: PROJECT_COLUMNS if can(user, "view_financials", Project) else PUBLIC_PROJECT_COLUMNS,
+    columns_for=lambda user: (
+        PROJECT_COLUMNS if can(user, "view_financials", Project) else PUBLIC_PROJECT_COLUMNS
+    ),
     extra=lambda p, user: {
         "transitions": [(s, LifecycleState(s).label) for s in selectors.allowed_transitions(user, p)],
         "lifecycle": [

@@ -50,7 +50,11 @@ def objective_update(
     *, actor: Any, objective: StrategicObjective, expected_version: int | None = None, **changes: Any
 ) -> StrategicObjective:
     return record_update(
-        actor=actor, obj=objective, changes=changes, allowed=OBJECTIVE_FIELDS, expected_version=expected_version
+        actor=actor,
+        obj=objective,
+        changes=changes,
+        allowed=OBJECTIVE_FIELDS,
+        expected_version=expected_version,
     )
 
 
@@ -94,8 +98,12 @@ def portfolio_delete(*, actor: Any, portfolio: Portfolio) -> None:
 # --- programs ------------------------------------------------------------------------------------
 
 
-def program_create(*, actor: Any, objectives: Iterable[StrategicObjective] | None = None, **fields: Any) -> Program:
-    return record_create(actor=actor, model=Program, fields=fields, allowed=PROGRAM_FIELDS, m2m=_m2m(objectives))
+def program_create(
+    *, actor: Any, objectives: Iterable[StrategicObjective] | None = None, **fields: Any
+) -> Program:
+    return record_create(
+        actor=actor, model=Program, fields=fields, allowed=PROGRAM_FIELDS, m2m=_m2m(objectives)
+    )
 
 
 def program_update(
@@ -110,7 +118,10 @@ def program_update(
         if "portfolio" in changes and changes["portfolio"] != program.portfolio:
             if program.projects.exists():
                 raise ValidationFailed(
-                    {"portfolio": "Move the program's projects first: a program and its projects share a portfolio."}
+                    {
+                        "portfolio": "Move the program's projects first: "
+                        "a program and its projects share a portfolio."
+                    }
                 )
             require(actor, "add", Program(portfolio=changes["portfolio"]))
         return record_update(
@@ -223,5 +234,3 @@ def project_transition(
 
 def project_delete(*, actor: Any, project: Project) -> None:
     record_delete(actor=actor, obj=project)
-
-

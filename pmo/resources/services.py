@@ -37,7 +37,9 @@ def person_create(*, actor: Any, **fields: Any) -> Person:
     return record_create(actor=actor, model=Person, fields=fields, allowed=PERSON_FIELDS)
 
 
-def person_update(*, actor: Any, person: Person, expected_version: int | None = None, **changes: Any) -> Person:
+def person_update(
+    *, actor: Any, person: Person, expected_version: int | None = None, **changes: Any
+) -> Person:
     return record_update(
         actor=actor, obj=person, changes=changes, allowed=PERSON_FIELDS, expected_version=expected_version
     )

@@ -221,7 +221,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["project_total"] = sum(by_state.values())
         if can(user, "view_financials", Project):
             by_health = dict(
-                Project.objects.exclude(state__in=["closed", "cancelled"]).values_list("health").annotate(n=Count("pk"))
+                Project.objects.exclude(state__in=["closed", "cancelled"])
+                .values_list("health")
+                .annotate(n=Count("pk"))
             )
             context["health"] = [
                 {"key": h.value, "label": h.label, "count": by_health.get(h.value, 0)} for h in Health

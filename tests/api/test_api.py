@@ -43,7 +43,9 @@ def test_list_projects_with_filters_search_ordering_and_pagination(org, pm_token
     assert [p["code"] for p in body["items"]] == ["P2"]
     status, body = api(client, "get", "/projects?q=mobile", **bearer(pm_token))
     assert [p["code"] for p in body["items"]] == ["P1"]
-    status, body = api(client, "get", f"/projects?program_id={org['program'].pk}&state=proposed", **bearer(pm_token))
+    status, body = api(
+        client, "get", f"/projects?program_id={org['program'].pk}&state=proposed", **bearer(pm_token)
+    )
     assert [p["code"] for p in body["items"]] == ["P1"]
     item = body["items"][0]
     assert item["budget"] == "1250000.00"
@@ -83,7 +85,11 @@ def test_create_read_update_history(roles, org, pm_token):
         1,
     )
     status, updated = api(
-        client, "patch", f"/projects/{created['id']}", {"name": "Support chatbot", "version": 1}, **bearer(pm_token)
+        client,
+        "patch",
+        f"/projects/{created['id']}",
+        {"name": "Support chatbot", "version": 1},
+        **bearer(pm_token),
     )
     assert (status, updated["name"], updated["version"]) == (200, "Support chatbot", 2)
     status, history = api(client, "get", f"/projects/{created['id']}/history", **bearer(pm_token))
@@ -151,7 +157,9 @@ def test_executive_writes_are_refused_and_change_nothing(roles, org, method, suf
     if body and body.get("portfolio_id", 0) is None:
         body["portfolio_id"] = org["portfolio"].pk
     before = database_state()
-    status, response = api(Client(), method, "/projects" + suffix.format(id=org["p1"].pk), body, **bearer(token))
+    status, response = api(
+        Client(), method, "/projects" + suffix.format(id=org["p1"].pk), body, **bearer(token)
+    )
     assert status == 403
     assert response["code"] == "permission_denied"
     assert set(response) == {"code", "message", "details"}
@@ -160,7 +168,9 @@ def test_executive_writes_are_refused_and_change_nothing(roles, org, method, suf
 
 def test_project_manager_cannot_edit_someone_elses_project(org, pm_token):
     before = database_state()
-    status, body = api(Client(), "patch", f"/projects/{org['p2'].pk}", {"name": "Mine now"}, **bearer(pm_token))
+    status, body = api(
+        Client(), "patch", f"/projects/{org['p2'].pk}", {"name": "Mine now"}, **bearer(pm_token)
+    )
     assert (status, body["message"]) == (403, "You are not allowed to change project P2 Data lake.")
     assert database_state() == before
 
@@ -169,7 +179,9 @@ def test_not_found_and_conflicts(roles, org, pm_token):
     status, body = api(Client(), "get", "/projects/999999", **bearer(pm_token))
     assert (status, body["code"], body["message"]) == (404, "not_found", "No project with id 999999.")
     api(Client(), "patch", f"/projects/{org['p1'].pk}", {"name": "One", "version": 1}, **bearer(pm_token))
-    status, body = api(Client(), "patch", f"/projects/{org['p1'].pk}", {"name": "Two", "version": 1}, **bearer(pm_token))
+    status, body = api(
+        Client(), "patch", f"/projects/{org['p1'].pk}", {"name": "Two", "version": 1}, **bearer(pm_token)
+    )
     assert (status, body["code"], body["details"]) == (409, "stale_version", {"current_version": 2})
     director = token_create(user=roles[Role.PMO_DIRECTOR], name="d")[1]
     status, body = api(
@@ -183,7 +195,12 @@ def test_requester_sees_public_facts_only(roles, org):
     token = token_create(user=roles[Role.REQUESTER], name="r")[1]
     status, body = api(Client(), "get", f"/projects/{org['p1'].pk}", **bearer(token))
     assert status == 200
-    assert (body["name"], body["budget"], body["health"], body["priority"]) == ("Mobile app", None, None, None)
+    assert (body["name"], body["budget"], body["health"], body["priority"]) == (
+        "Mobile app",
+        None,
+        None,
+        None,
+    )
     status, _ = api(Client(), "get", f"/projects/{org['p1'].pk}/history", **bearer(token))
     assert status == 403
     status, _ = api(Client(), "get", "/people", **bearer(token))
@@ -228,7 +245,11 @@ def test_other_resources_crud(roles, org):
     )
     assert (status, person["org_unit"]) == (201, {"id": unit["id"], "name": "IT"})
     status, program = api(
-        Client(), "post", "/programs", {"code": "NEW", "name": "New", "portfolio_id": org["portfolio"].pk}, **bearer(token)
+        Client(),
+        "post",
+        "/programs",
+        {"code": "NEW", "name": "New", "portfolio_id": org["portfolio"].pk},
+        **bearer(token),
     )
     assert status == 201
     status, objective = api(Client(), "post", "/objectives", {"code": "so 2", "name": "x"}, **bearer(token))
@@ -246,7 +267,11 @@ def test_openapi_document_lists_every_endpoint():
     assert document["openapi"].startswith("3.")
     paths = document["paths"]
     for resource in ("projects", "portfolios", "programs", "objectives", "people", "org-units"):
-        assert {f"/api/v1/{resource}", f"/api/v1/{resource}/{{pk}}", f"/api/v1/{resource}/{{pk}}/history"} <= set(paths)
+        assert {
+            f"/api/v1/{resource}",
+            f"/api/v1/{resource}/{{pk}}",
+            f"/api/v1/{resource}/{{pk}}/history",
+        } <= set(paths)
     operation_ids = [op["operationId"] for item in paths.values() for op in item.values()]
     assert len(operation_ids) == len(set(operation_ids))
     assert Client().get("/api/v1/docs").status_code == 200

@@ -14,11 +14,29 @@ from pmo.portfolio.models import LifecycleState, Project
 def test_lifecycle_path_to_closure(roles, org):
     director = roles[Role.PMO_DIRECTOR]
     project = org["p1"]
-    for state in ("approved", "initiating", "planning", "executing", "on_hold", "executing", "closing", "closed"):
+    for state in (
+        "approved",
+        "initiating",
+        "planning",
+        "executing",
+        "on_hold",
+        "executing",
+        "closing",
+        "closed",
+    ):
         project = services.project_transition(actor=director, project=project, to_state=state)
     assert Project.objects.get(pk=project.pk).state == "closed"
     states = [e.changes["state"]["new"] for e in reversed(audit.history_of(project)) if e.action == "update"]
-    assert states == ["approved", "initiating", "planning", "executing", "on_hold", "executing", "closing", "closed"]
+    assert states == [
+        "approved",
+        "initiating",
+        "planning",
+        "executing",
+        "on_hold",
+        "executing",
+        "closing",
+        "closed",
+    ]
 
 
 def test_forbidden_transition_names_the_allowed_ones(roles, org):
@@ -46,9 +64,14 @@ def test_cancellation_needs_a_reason_and_is_audited_with_it(roles, org):
     with pytest.raises(ValidationFailed) as error:
         services.project_transition(actor=manager, project=org["p1"], to_state="cancelled")
     assert error.value.fields == {"comment": ["Say why the project is cancelled."]}
-    services.project_transition(actor=manager, project=org["p1"], to_state="cancelled", comment="No business case")
+    services.project_transition(
+        actor=manager, project=org["p1"], to_state="cancelled", comment="No business case"
+    )
     event = audit.history_of(org["p1"]).first()
-    assert (event.comment, event.changes) == ("No business case", {"state": {"old": "proposed", "new": "cancelled"}})
+    assert (event.comment, event.changes) == (
+        "No business case",
+        {"state": {"old": "proposed", "new": "cancelled"}},
+    )
 
 
 def test_state_cannot_be_edited_directly(roles, org):
@@ -62,7 +85,9 @@ def test_program_must_belong_to_the_projects_portfolio(roles, org):
         services.project_update(
             actor=roles[Role.PMO_DIRECTOR], project=org["p1"], portfolio=org["other_portfolio"]
         )
-    assert error.value.fields == {"program": ["Program Customer belongs to portfolio Digital, not Operations."]}
+    assert error.value.fields == {
+        "program": ["Program Customer belongs to portfolio Digital, not Operations."]
+    }
 
 
 def test_finish_before_start_is_refused(roles, org):
@@ -70,7 +95,9 @@ def test_finish_before_start_is_refused(roles, org):
         services.project_update(
             actor=roles[Role.PROJECT_MANAGER], project=org["p1"], planned_finish=dt.date(2025, 12, 31)
         )
-    assert error.value.fields == {"planned_finish": ["The planned finish cannot be before the planned start."]}
+    assert error.value.fields == {
+        "planned_finish": ["The planned finish cannot be before the planned start."]
+    }
 
 
 def test_duplicate_code_names_the_field(roles, org):
@@ -86,11 +113,20 @@ def test_registering_a_running_project_needs_approval_right(roles, org):
     pm = roles[Role.PROJECT_MANAGER]
     with pytest.raises(PermissionDenied):
         services.project_create(
-            actor=pm, code="P9", name="Running", portfolio=org["portfolio"], manager=pm.person, state="executing"
+            actor=pm,
+            code="P9",
+            name="Running",
+            portfolio=org["portfolio"],
+            manager=pm.person,
+            state="executing",
         )
     assert not Project.objects.filter(code="P9").exists()
     created = services.project_create(
-        actor=roles[Role.PMO_DIRECTOR], code="P9", name="Running", portfolio=org["portfolio"], state="executing"
+        actor=roles[Role.PMO_DIRECTOR],
+        code="P9",
+        name="Running",
+        portfolio=org["portfolio"],
+        state="executing",
     )
     assert created.state == "executing"
 
@@ -117,6 +153,8 @@ def test_demo_portfolio_is_complete(db):
     assert (Portfolio.objects.count(), Program.objects.count(), Project.objects.count()) == (3, 7, 40)
     assert Person.objects.count() == 25
     assert set(Project.objects.values_list("state", flat=True)) == set(LifecycleState.values)
-    assert {g for u in User.objects.all() for g in u.groups.values_list("name", flat=True)} == {r.value for r in Role}
+    assert {g for u in User.objects.all() for g in u.groups.values_list("name", flat=True)} == {
+        r.value for r in Role
+    }
     assert Project.objects.filter(manager__isnull=True).count() == 0
     assert SYSTEM.username == "system"

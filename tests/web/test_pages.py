@@ -39,7 +39,9 @@ def test_navigation_shows_only_permitted_areas(client_for, org):
 
 def test_project_list_search_filter_sort_and_paginate(client_for, org):
     for i in range(30):
-        services.project_create(actor=SYSTEM, code=f"X{i:02d}", name=f"Extra {i}", portfolio=org["other_portfolio"])
+        services.project_create(
+            actor=SYSTEM, code=f"X{i:02d}", name=f"Extra {i}", portfolio=org["other_portfolio"]
+        )
     client = client_for(Role.PMO_ANALYST)
     first = client.get("/projects/").content.decode()
     assert codes_in(first)[:3] == ["P1", "P2", "X00"]
@@ -47,7 +49,9 @@ def test_project_list_search_filter_sort_and_paginate(client_for, org):
     second = client.get("/projects/?page=2").content.decode()
     assert codes_in(second) == [f"X{i:02d}" for i in range(23, 30)]
     assert codes_in(client.get("/projects/?q=mobile").content.decode()) == ["P1"]
-    assert codes_in(client.get(f"/projects/?portfolio={org['portfolio'].pk}&sort=-code").content.decode()) == [
+    assert codes_in(
+        client.get(f"/projects/?portfolio={org['portfolio'].pk}&sort=-code").content.decode()
+    ) == [
         "P2",
         "P1",
     ]
@@ -60,8 +64,16 @@ def test_create_form_names_bad_fields_and_writes_nothing(client_for, org):
     before = (Project.objects.count(), AuditEvent.objects.count())
     response = client.post(
         "/projects/new/",
-        {"code": "bad code", "name": "", "portfolio": org["portfolio"].pk, "methodology": "waterfall",
-         "budget": "10", "currency": "EUR", "priority": 3, "health": "unknown"},
+        {
+            "code": "bad code",
+            "name": "",
+            "portfolio": org["portfolio"].pk,
+            "methodology": "waterfall",
+            "budget": "10",
+            "currency": "EUR",
+            "priority": 3,
+            "health": "unknown",
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -74,16 +86,34 @@ def test_create_and_edit_through_the_pages(client_for, roles, org):
     client = client_for(Role.PROJECT_MANAGER)
     response = client.post(
         "/projects/new/",
-        {"code": "P7", "name": "Portal", "portfolio": org["portfolio"].pk, "manager": roles[Role.PROJECT_MANAGER].person.pk,
-         "methodology": "agile", "budget": "1000", "currency": "EUR", "priority": 2, "health": "green"},
+        {
+            "code": "P7",
+            "name": "Portal",
+            "portfolio": org["portfolio"].pk,
+            "manager": roles[Role.PROJECT_MANAGER].person.pk,
+            "methodology": "agile",
+            "budget": "1000",
+            "currency": "EUR",
+            "priority": 2,
+            "health": "green",
+        },
     )
     project = Project.objects.get(code="P7")
     assert (response.status_code, response["Location"]) == (302, f"/projects/{project.pk}/")
     response = client.post(
         f"/projects/{project.pk}/edit/",
-        {"code": "P7", "name": "Customer portal", "portfolio": org["portfolio"].pk,
-         "manager": roles[Role.PROJECT_MANAGER].person.pk, "methodology": "agile", "budget": "1000",
-         "currency": "EUR", "priority": 2, "health": "amber", "version": 1},
+        {
+            "code": "P7",
+            "name": "Customer portal",
+            "portfolio": org["portfolio"].pk,
+            "manager": roles[Role.PROJECT_MANAGER].person.pk,
+            "methodology": "agile",
+            "budget": "1000",
+            "currency": "EUR",
+            "priority": 2,
+            "health": "amber",
+            "version": 1,
+        },
     )
     assert response.status_code == 302
     history = client.get(f"/projects/{project.pk}/history/").content.decode()
@@ -96,16 +126,30 @@ def test_edit_with_a_stale_version_shows_a_conflict(client_for, roles, org):
     services.project_update(actor=roles[Role.PMO_DIRECTOR], project=org["p1"], name="Changed meanwhile")
     response = client.post(
         f"/projects/{org['p1'].pk}/edit/",
-        {"code": "P1", "name": "My edit", "portfolio": org["portfolio"].pk, "program": org["program"].pk,
-         "manager": roles[Role.PROJECT_MANAGER].person.pk, "methodology": "waterfall", "budget": "1",
-         "currency": "EUR", "priority": 3, "health": "unknown", "version": 1},
+        {
+            "code": "P1",
+            "name": "My edit",
+            "portfolio": org["portfolio"].pk,
+            "program": org["program"].pk,
+            "manager": roles[Role.PROJECT_MANAGER].person.pk,
+            "methodology": "waterfall",
+            "budget": "1",
+            "currency": "EUR",
+            "priority": 3,
+            "health": "unknown",
+            "version": 1,
+        },
     )
     assert response.status_code == 200
-    assert "was changed by someone else (you edited version 1, it is now version 2)" in response.content.decode()
+    assert (
+        "was changed by someone else (you edited version 1, it is now version 2)" in response.content.decode()
+    )
     assert Project.objects.get(pk=org["p1"].pk).name == "Changed meanwhile"
 
 
-@pytest.mark.parametrize("path", ["/projects/{id}/edit/", "/projects/{id}/delete/", "/projects/{id}/transition/"])
+@pytest.mark.parametrize(
+    "path", ["/projects/{id}/edit/", "/projects/{id}/delete/", "/projects/{id}/transition/"]
+)
 def test_executive_sees_no_edit_controls_and_posts_are_refused(client_for, org, path):
     client = client_for(Role.EXECUTIVE)
     page = client.get(f"/projects/{org['p1'].pk}/").content.decode()
@@ -114,7 +158,10 @@ def test_executive_sees_no_edit_controls_and_posts_are_refused(client_for, org, 
     before = (list(Project.objects.values_list("name", "state", "version")), AuditEvent.objects.count())
     response = client.post(path.format(id=org["p1"].pk), {"name": "Hijacked", "to_state": "approved"})
     assert response.status_code == 403
-    assert (list(Project.objects.values_list("name", "state", "version")), AuditEvent.objects.count()) == before
+    assert (
+        list(Project.objects.values_list("name", "state", "version")),
+        AuditEvent.objects.count(),
+    ) == before
 
 
 def test_director_moves_a_project_through_the_lifecycle_page(client_for, org):
@@ -155,6 +202,12 @@ def test_every_detail_and_list_page_renders(client_for, org):
         "people": org["person"][Role.PROJECT_MANAGER].pk,
     }
     for area, pk in ids.items():
-        for path in (f"/{area}/", f"/{area}/{pk}/", f"/{area}/{pk}/edit/", f"/{area}/new/", f"/{area}/{pk}/history/"):
+        for path in (
+            f"/{area}/",
+            f"/{area}/{pk}/",
+            f"/{area}/{pk}/edit/",
+            f"/{area}/new/",
+            f"/{area}/{pk}/history/",
+        ):
             assert client.get(path).status_code == 200, path
     assert client.get("/org-units/").status_code == 200
