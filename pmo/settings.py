@@ -12,8 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-SOURCE_CHECKOUT = PACKAGE_DIR.parent
+from pmo.paths import data_dir
 
 
 def _env_flag(name: str, default: bool = False) -> bool:
@@ -23,14 +22,7 @@ def _env_flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _default_data_dir() -> Path:
-    # A source checkout keeps its data beside the code; an installed package uses the working directory.
-    if (SOURCE_CHECKOUT / "pyproject.toml").exists():
-        return SOURCE_CHECKOUT / "var"
-    return Path.cwd() / "var"
-
-
-DATA_DIR = Path(os.environ.get("PMO_DATA_DIR") or _default_data_dir())
+DATA_DIR = data_dir()
 
 DEVELOPMENT_SECRET_KEY = "pmo-development-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)

@@ -48,10 +48,10 @@ def _demo_secret_key(data_dir: Path) -> str:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from pmo import settings as raw_settings  # plain module: no Django set-up needed to read paths
+    from pmo.paths import data_dir
 
-    os.environ.setdefault("SECRET_KEY", _demo_secret_key(raw_settings.DATA_DIR))
-    raw_settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # Before Django loads its settings, which read SECRET_KEY once.
+    os.environ.setdefault("SECRET_KEY", _demo_secret_key(data_dir()))
     _django_setup()
     from django.core.management import call_command
 
