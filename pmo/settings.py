@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "pmo.core",
     "pmo.resources",
     "pmo.portfolio",
+    "pmo.planning",
     "pmo.web",
 ]
 

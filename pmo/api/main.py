@@ -4,6 +4,7 @@ import pmo
 from pmo.api import errors
 from pmo.api.auth import API_AUTH
 from pmo.core.api import router as account_router
+from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
 from pmo.resources.api import router as resources_router
 
@@ -22,3 +23,4 @@ errors.install(api)
 api.add_router("/", account_router)
 api.add_router("/", portfolio_router)
 api.add_router("/", resources_router)
+api.add_router("/", planning_router)

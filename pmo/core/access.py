@@ -109,6 +109,11 @@ def _project_rule(user: Any, roles: frozenset[Role], action: str, project: Any) 
     return False
 
 
+def _task_rule(user: Any, roles: frozenset[Role], action: str, task: Any) -> bool:
+    # A plan belongs to its project: whoever may change the project may change its plan.
+    return action == "view" or can(user, "change", task.project)
+
+
 def _any_holder(user: Any, roles: frozenset[Role], action: str, obj: Any) -> bool:
     return True  # the model permission alone decides
 
@@ -117,6 +122,7 @@ OBJECT_RULES: dict[str, Callable[[Any, frozenset[Role], str, Any], bool]] = {
     "portfolio.portfolio": _portfolio_rule,
     "portfolio.program": _program_rule,
     "portfolio.project": _project_rule,
+    "planning.task": _task_rule,
 }
 
 # Actions that are not Django model permissions; each names the model permission it builds on.

@@ -29,7 +29,9 @@ PROGRAM = "portfolio.program"
 PROJECT = "portfolio.project"
 PERSON = "resources.person"
 ORG_UNIT = "resources.orgunit"
-BUSINESS_MODELS = (OBJECTIVE, PORTFOLIO, PROGRAM, PROJECT, PERSON, ORG_UNIT)
+TASK = "planning.task"
+CALENDAR = "planning.workcalendar"
+BUSINESS_MODELS = (OBJECTIVE, PORTFOLIO, PROGRAM, PROJECT, PERSON, ORG_UNIT, TASK, CALENDAR)
 
 _READ_ALL = {model: VIEW for model in BUSINESS_MODELS}
 
@@ -40,12 +42,15 @@ MODEL_PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         PORTFOLIO: frozenset({"view", "change"}),
         PROGRAM: ALL,
         PROJECT: ALL,
+        TASK: ALL,
     },
     Role.PMO_ANALYST: dict(_READ_ALL),
-    Role.PROJECT_MANAGER: {**_READ_ALL, PROJECT: ALL},
+    Role.PROJECT_MANAGER: {**_READ_ALL, PROJECT: ALL, TASK: ALL},
     Role.PROJECT_ADMINISTRATOR: {
         **_READ_ALL,
         PROJECT: frozenset({"view", "add", "change"}),
+        TASK: ALL,
+        CALENDAR: ALL,
         PERSON: frozenset({"view", "add", "change"}),
         ORG_UNIT: frozenset({"view", "add", "change"}),
     },

@@ -5,6 +5,7 @@ from typing import Any
 from django.urls import reverse
 
 from pmo.core.access import can, person_id_of
+from pmo.planning.models import Task
 from pmo.portfolio import selectors, services
 from pmo.portfolio.forms import ObjectiveForm, PortfolioForm, ProgramForm, ProjectForm
 from pmo.portfolio.models import (
@@ -259,6 +260,7 @@ projects = Area(
         PROJECT_COLUMNS if can(user, "view_financials", Project) else PUBLIC_PROJECT_COLUMNS
     ),
     extra=lambda p, user: {
+        "can_view_plan": can(user, "view", Task),
         "transitions": [(s, LifecycleState(s).label) for s in selectors.allowed_transitions(user, p)],
         "lifecycle": [
             {"key": s.value, "label": s.label, "current": s.value == p.state}

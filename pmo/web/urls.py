@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from pmo.portfolio import pages as portfolio_pages
 from pmo.portfolio import views as portfolio_views
@@ -27,6 +27,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", views.account, name="account"),
+    path("", include("pmo.planning.urls")),
     path(
         "projects/<int:pk>/transition/",
         portfolio_views.project_transition,

@@ -11,3 +11,14 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Rows of an editable table save themselves when a field changes (each row is a form; its fields point
+// at it with the form="…" attribute).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-autosave]").forEach((form) => {
+    document.querySelectorAll(`[form="${form.id}"]`).forEach((field) => {
+      if (field.tagName === "BUTTON") return;
+      field.addEventListener("change", () => form.requestSubmit());
+    });
+  });
+});

@@ -1,0 +1,324 @@
+"""The plan of a project over the API: read it with its computed schedule, edit tasks in the same text
+forms as the plan page, capture and compare baselines."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from pmo.api.schemas import ERRORS
+from pmo.core.access import can, require
+from pmo.planning import selectors, services
+from pmo.planning.inputs import task_changes
+from pmo.planning.models import Baseline, Task
+from pmo.portfolio.models import Project
+
+router = Router(tags=["plans"])
+
+
+class TaskOut(Schema):
+    id: int
+    uid: int
+    wbs: str
+    name: str
+    level: int
+    parent_uid: int | None
+    duration: str
+    duration_minutes: int
+    predecessors: str
+    constraint_type: str
+    constraint_date: dt.datetime | None
+    percent_complete: Decimal
+    assignments: list[str]
+    start: dt.datetime | None
+    finish: dt.datetime | None
+    early_start: dt.datetime | None
+    early_finish: dt.datetime | None
+    late_start: dt.datetime | None
+    late_finish: dt.datetime | None
+    total_float_minutes: int | None
+    free_float_minutes: int | None
+    critical: bool
+    summary: bool
+    milestone: bool
+    version: int
+
+
+class PlanOut(Schema):
+    project_id: int
+    calendar: str | None
+    direction: str
+    start: dt.datetime | None
+    status_date: dt.datetime | None
+    scheduled_start: dt.datetime | None
+    scheduled_finish: dt.datetime | None
+    critical_path: list[int]
+    tasks: list[TaskOut]
+
+
+class TaskIn(Schema):
+    name: str = Field(max_length=255)
+    duration: str = Field("1d", description="e.g. 5d, 2w, 4h, 30m, 3ed (elapsed)")
+    predecessors: str = Field("", description="e.g. '3FS+2d, 5SS'")
+    assignments: str = Field("", description="e.g. 'Jonas Weber, Chloe Dubois [50%]'")
+    after_uid: int | None = Field(None, description="Insert after this task (default: at the end)")
+
+
+class TaskPatch(Schema):
+    name: str | None = Field(None, max_length=255)
+    duration: str | None = None
+    predecessors: str | None = None
+    assignments: str | None = None
+    constraint_type: str | None = None
+    constraint_date: str | None = None
+    percent_complete: Decimal | None = Field(None, ge=0, le=100)
+    actual_start: str | None = None
+    actual_finish: str | None = None
+    notes: str | None = None
+    version: int | None = None
+
+
+class BaselineIn(Schema):
+    name: str = Field(max_length=100)
+    note: str = ""
+
+
+class BaselineOut(Schema):
+    id: int
+    name: str
+    note: str
+    captured_at: dt.datetime
+    start: dt.datetime | None
+    finish: dt.datetime | None
+
+
+class VarianceOut(Schema):
+    uid: int
+    name: str
+    reference_start: dt.datetime | None
+    reference_finish: dt.datetime | None
+    compared_start: dt.datetime | None
+    compared_finish: dt.datetime | None
+    start_variance_days: float | None
+    finish_variance_days: float | None
+    status: str
+
+
+class ComparisonOut(Schema):
+    reference: str
+    compared: str
+    finish_variance_days: float | None
+    reference_finish: dt.datetime | None
+    compared_finish: dt.datetime | None
+    rows: list[VarianceOut]
+
+
+def _project(request: HttpRequest, pk: int) -> Project:
+    project = Project.objects.filter(pk=pk).first()
+    if project is None or not can(request.user, "view", project):
+        raise Http404(f"No project with id {pk}.")
+    require(request.user, "view", Task)
+    return project
+
+
+def _task(project: Project, uid: int) -> Task:
+    task = Task.objects.filter(project=project, uid=uid).select_related("project", "parent").first()
+    if task is None:
+        raise Http404(f"No task {uid} in project {project.code}.")
+    return task
+
+
+def _minutes_per_day(project: Project) -> int:
+    plan = services.plan_of(project)
+    return plan.calendar.minutes_per_day if plan.calendar_id else 480
+
+
+def plan_out(project: Project) -> dict[str, Any]:
+    plan = services.plan_of(project)
+    minutes_per_day = plan.calendar.minutes_per_day if plan.calendar_id else 480
+    rows = selectors.task_rows(project, minutes_per_day)
+    uid_of = {r.task.pk: r.task.uid for r in rows}
+    return {
+        "project_id": project.pk,
+        "calendar": plan.calendar.name if plan.calendar_id else None,
+        "direction": plan.direction,
+        "start": plan.start,
+        "status_date": plan.status_date,
+        "scheduled_start": plan.scheduled_start,
+        "scheduled_finish": plan.scheduled_finish,
+        "critical_path": [r.task.uid for r in rows if r.task.is_critical and not r.task.is_summary],
+        "tasks": [
+            {
+                "id": r.task.pk,
+                "uid": r.task.uid,
+                "wbs": r.wbs,
+                "name": r.task.name,
+                "level": r.level,
+                "parent_uid": uid_of.get(r.task.parent_id),
+                "duration": r.duration_text,
+                "duration_minutes": r.task.duration_minutes,
+                "predecessors": r.predecessors,
+                "constraint_type": r.task.constraint_type,
+                "constraint_date": r.task.constraint_date,
+                "percent_complete": r.task.percent_complete,
+                "assignments": r.assignees,
+                "start": r.task.start,
+                "finish": r.task.finish,
+                "early_start": r.task.early_start,
+                "early_finish": r.task.early_finish,
+                "late_start": r.task.late_start,
+                "late_finish": r.task.late_finish,
+                "total_float_minutes": r.task.total_float_minutes,
+                "free_float_minutes": r.task.free_float_minutes,
+                "critical": r.task.is_critical,
+                "summary": r.task.is_summary,
+                "milestone": r.task.is_milestone,
+                "version": r.task.version,
+            }
+            for r in rows
+        ],
+    }
+
+
+@router.get(
+    "/projects/{int:pk}/plan",
+    response={200: PlanOut, **ERRORS},
+    summary="A project's plan",
+    operation_id="plan_read",
+)
+def read_plan(request: HttpRequest, pk: int) -> Any:
+    project = _project(request, pk)
+    if services.plan_of(project).scheduled_at is None and project.tasks.exists():
+        services.plan_schedule(project=project)
+    return plan_out(project)
+
+
+@router.post(
+    "/projects/{int:pk}/plan/tasks",
+    response={201: PlanOut, **ERRORS},
+    summary="Add a task",
+    operation_id="plan_task_create",
+)
+def create_task(request: HttpRequest, pk: int, payload: TaskIn) -> Any:
+    project = _project(request, pk)
+    fields = task_changes(payload.dict(exclude={"after_uid"}), minutes_per_day=_minutes_per_day(project))
+    after = _task(project, payload.after_uid) if payload.after_uid is not None else None
+    services.task_create(actor=request.user, project=project, after=after, **fields)
+    return 201, plan_out(project)
+
+
+@router.patch(
+    "/projects/{int:pk}/plan/tasks/{int:uid}",
+    response={200: PlanOut, **ERRORS},
+    summary="Change a task",
+    operation_id="plan_task_update",
+)
+def update_task(request: HttpRequest, pk: int, uid: int, payload: TaskPatch) -> Any:
+    project = _project(request, pk)
+    task = _task(project, uid)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version", None)
+    changes = task_changes(data, minutes_per_day=_minutes_per_day(project))
+    services.task_update(actor=request.user, task=task, expected_version=version, **changes)
+    return plan_out(project)
+
+
+@router.delete(
+    "/projects/{int:pk}/plan/tasks/{int:uid}",
+    response={200: PlanOut, **ERRORS},
+    summary="Delete a task and its subtasks",
+    operation_id="plan_task_delete",
+)
+def delete_task(request: HttpRequest, pk: int, uid: int) -> Any:
+    project = _project(request, pk)
+    services.task_delete(actor=request.user, task=_task(project, uid))
+    return plan_out(project)
+
+
+@router.post(
+    "/projects/{int:pk}/plan/tasks/{int:uid}/indent",
+    response={200: PlanOut, **ERRORS},
+    summary="Indent a task under the one above",
+    operation_id="plan_task_indent",
+)
+def indent_task(request: HttpRequest, pk: int, uid: int) -> Any:
+    project = _project(request, pk)
+    services.task_indent(actor=request.user, task=_task(project, uid))
+    return plan_out(project)
+
+
+@router.post(
+    "/projects/{int:pk}/plan/tasks/{int:uid}/outdent",
+    response={200: PlanOut, **ERRORS},
+    summary="Outdent a task one level",
+    operation_id="plan_task_outdent",
+)
+def outdent_task(request: HttpRequest, pk: int, uid: int) -> Any:
+    project = _project(request, pk)
+    services.task_outdent(actor=request.user, task=_task(project, uid))
+    return plan_out(project)
+
+
+def baseline_out(b: Baseline) -> dict[str, Any]:
+    return {
+        "id": b.pk,
+        "name": b.name,
+        "note": b.note,
+        "captured_at": b.captured_at,
+        "start": b.start,
+        "finish": b.finish,
+    }
+
+
+@router.get(
+    "/projects/{int:pk}/baselines",
+    response={200: list[BaselineOut], **ERRORS},
+    summary="Baselines",
+    operation_id="baselines_list",
+)
+def list_baselines(request: HttpRequest, pk: int) -> Any:
+    return [baseline_out(b) for b in Baseline.objects.filter(project=_project(request, pk))]
+
+
+@router.post(
+    "/projects/{int:pk}/baselines",
+    response={201: BaselineOut, **ERRORS},
+    summary="Capture a baseline",
+    operation_id="baselines_capture",
+)
+def capture_baseline(request: HttpRequest, pk: int, payload: BaselineIn) -> Any:
+    project = _project(request, pk)
+    return 201, baseline_out(
+        services.baseline_capture(actor=request.user, project=project, name=payload.name, note=payload.note)
+    )
+
+
+@router.get(
+    "/projects/{int:pk}/baselines/compare",
+    response={200: ComparisonOut, **ERRORS},
+    summary="Compare a baseline with another or with the current plan",
+    description="Variance in working days; positive means later than the reference baseline.",
+    operation_id="baselines_compare",
+)
+def compare_baselines(request: HttpRequest, pk: int, reference: int, compared: int | None = None) -> Any:
+    project = _project(request, pk)
+    baselines = {b.pk: b for b in Baseline.objects.filter(project=project)}
+    if reference not in baselines:
+        raise Http404(f"No baseline with id {reference} in project {project.code}.")
+    if compared is not None and compared not in baselines:
+        raise Http404(f"No baseline with id {compared} in project {project.code}.")
+    services.plan_of(project)
+    comparison = selectors.compare(
+        project, baselines[reference], baselines.get(compared) if compared else None
+    )
+    return {
+        "reference": comparison.reference,
+        "compared": comparison.compared,
+        "finish_variance_days": comparison.finish_variance_days,
+        "reference_finish": comparison.reference_finish,
+        "compared_finish": comparison.compared_finish,
+        "rows": [vars(r) for r in comparison.rows],
+    }
