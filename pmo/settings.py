@@ -78,6 +78,8 @@ TEMPLATES = [
 ]
 
 _sqlite_path = DATA_DIR / "pmo.sqlite3"
+if not os.environ.get("DATABASE_URL"):
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its folder
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{_sqlite_path}", conn_max_age=60

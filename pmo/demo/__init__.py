@@ -13,6 +13,7 @@ from django.db import transaction
 
 from pmo.core.access import SYSTEM
 from pmo.core.roles import Role
+from pmo.demo.plans import load_demo_plans
 from pmo.portfolio import services as portfolio_services
 from pmo.portfolio.models import Portfolio
 from pmo.resources import services as resource_services
@@ -693,9 +694,7 @@ _STATE_TIMING = {
     "cancelled": (-300, 400),
 }
 
-DEMO_LOGINS = [
-    (u, role.value if role else "Superuser (Django admin)", name) for u, name, _t, _u, role in PEOPLE if u
-]
+DEMO_LOGINS = [(u, role.value if role else "Superuser (Django admin)", name) for u, name, _t, _u, role in PEOPLE if u]
 
 
 def demo_needed() -> bool:
@@ -801,3 +800,4 @@ def load_demo(*, seed: int = 7, today: dt.date | None = None) -> None:
             health=health,
             objectives=[objectives[o] for o in objs],
         )
+    load_demo_plans(today=today)

@@ -68,6 +68,25 @@ def _from_minute(minute: int) -> datetime:
     return _EPOCH + timedelta(minutes=minute - MINUTES_PER_DAY)
 
 
+_MINUTE_DELTAS = [timedelta(minutes=m) for m in range(MINUTES_PER_DAY + 1)]
+
+
+class _MinuteConverter:
+    """Absolute minute -> datetime, caching each day's midnight (fast for many values)."""
+
+    __slots__ = ("_days",)
+
+    def __init__(self) -> None:
+        self._days: dict[int, datetime] = {}
+
+    def __call__(self, minute: int) -> datetime:
+        ordinal, t = divmod(minute, MINUTES_PER_DAY)
+        midnight = self._days.get(ordinal)
+        if midnight is None:
+            midnight = self._days[ordinal] = datetime.fromordinal(ordinal)
+        return midnight + _MINUTE_DELTAS[t]
+
+
 def _check_naive(dt: datetime, what: str) -> None:
     if not isinstance(dt, datetime):
         raise InvalidInputError(f"{what} must be a datetime, got {type(dt).__name__}")
@@ -425,23 +444,150 @@ class WorkingCalendar:
         """
         _check_naive(origin, "origin")
         values = sorted(set(offsets))
-        base = _to_minute(origin)
-        result: dict[int, datetime] = {}
+        finishes, starts = self._sweep(_to_minute(origin), values)
+        convert = _MinuteConverter()
+        return {w: convert(m) for w, m in zip(values, finishes if finish else starts, strict=True)}
+
+    def _offset_maps(
+        self, origin: datetime, start_offsets: set[int], finish_offsets: set[int]
+    ) -> tuple[dict[int, datetime], dict[int, datetime]]:
+        """Both conversions of :meth:`offsets_to_datetimes` from a single sweep: (starts, finishes)."""
+        values = sorted(start_offsets | finish_offsets)
+        finishes, starts = self._sweep(_to_minute(origin), values)
+        convert = _MinuteConverter()
+        start_map: dict[int, datetime] = {}
+        finish_map: dict[int, datetime] = {}
+        for w, f, s in zip(values, finishes, starts, strict=True):
+            f_dt = convert(f)
+            if w in finish_offsets:
+                finish_map[w] = f_dt
+            if w in start_offsets:
+                start_map[w] = f_dt if s == f else convert(s)
+        return start_map, finish_map
+
+    def _sweep(self, origin: int, values: list[int]) -> tuple[list[int], list[int]]:
+        """Earliest and latest instants (absolute minutes) with each working-minute count in ``values``.
+
+        ``values`` must be sorted and unique.  Counts are relative to ``origin`` (count 0).  The walk moves
+        interval by interval from one value to the next (dense values cost O(1) each) and hands long gaps
+        to :meth:`_forward` / :meth:`_backward`, which skip whole weeks.
+        """
         split = bisect_left(values, 0)
-        # upward sweep: each step moves forward from the previous instant (counts are additive)
-        cursor, count = base, 0
-        for w in values[split:]:
-            if w > count:
-                cursor = self._forward(cursor, w - count)
-                count = w
-            # cursor is now *an* instant with count w (the earliest one, or origin itself for w == 0)
-            result[w] = _from_minute(self._previous_working(cursor) if finish else self._next_working(cursor))
-        cursor, count = base, 0
-        for w in reversed(values[:split]):
-            cursor = self._backward(cursor, count - w)
-            count = w
-            result[w] = _from_minute(self._previous_working(cursor) if finish else self._next_working(cursor))
-        return dict(sorted(result.items()))
+        finishes: list[int] = []
+        starts: list[int] = []
+        down_f: list[int] = []
+        down_s: list[int] = []
+        if split:
+            self._sweep_down(origin, values[split - 1 :: -1], down_f, down_s)
+            down_f.reverse()
+            down_s.reverse()
+        up = values[split:]
+        if up and up[0] == 0:
+            finishes.append(self._previous_working(origin))
+            starts.append(self._next_working(origin))
+            up = up[1:]
+        if up:
+            self._sweep_up(origin, up, finishes, starts)
+        return down_f + finishes, down_s + starts
+
+    def _sweep_up(self, origin: int, values: list[int], finishes: list[int], starts: list[int]) -> None:
+        day = MINUTES_PER_DAY
+        week = self._week_minutes
+        start = self._next_working(origin)  # same count as origin
+        d, t = divmod(start, day)
+        p = self._pattern(d)
+        j = next(i for i, (s, e) in enumerate(p) if s <= t < e)
+        c = 0  # count at instant d*day + t, which lies inside interval j (s <= t <= e)
+        for w in values:
+            need = w - c
+            while True:
+                e = p[j][1]
+                avail = e - t
+                if need <= avail:
+                    t += need
+                    break
+                need -= avail
+                j += 1
+                if j < len(p):
+                    t = p[j][0]
+                    continue
+                if week and need > week:  # long gap: let _forward skip whole weeks, then re-anchor
+                    f = self._forward(d * day + e, need)
+                    d, t = divmod(f, day)
+                    if t == 0:
+                        d, t = d - 1, day
+                    p = self._pattern(d)
+                    j = next(i for i, (s, e2) in enumerate(p) if s < t <= e2)
+                    need = 0
+                    break
+                while True:
+                    d += 1
+                    p = self._pattern(d)
+                    if p:
+                        break
+                    if self._no_more_work(d, True):
+                        raise self._exhausted()
+                j = 0
+                t = p[0][0]
+            c = w
+            f = d * day + t
+            finishes.append(f)
+            if t < p[j][1]:
+                starts.append(f)
+            elif j + 1 < len(p):
+                starts.append(d * day + p[j + 1][0])
+            else:
+                starts.append(self._next_working(f))
+
+    def _sweep_down(self, origin: int, values: list[int], finishes: list[int], starts: list[int]) -> None:
+        """Like :meth:`_sweep_up` for negative ``values`` in descending order."""
+        day = MINUTES_PER_DAY
+        week = self._week_minutes
+        end = self._previous_working(origin)  # same count as origin
+        d, t = divmod(end, day)
+        if t == 0:
+            d, t = d - 1, day
+        p = self._pattern(d)
+        j = next(i for i, (s, e) in enumerate(p) if s < t <= e)
+        c = 0  # count at instant d*day + t, which lies inside interval j (s <= t <= e)
+        for w in values:
+            need = c - w
+            while True:
+                s = p[j][0]
+                avail = t - s
+                if need <= avail:
+                    t -= need
+                    break
+                need -= avail
+                j -= 1
+                if j >= 0:
+                    t = p[j][1]
+                    continue
+                if week and need > week:
+                    b = self._backward(d * day + s, need)
+                    d, t = divmod(b, day)
+                    p = self._pattern(d)
+                    j = next(i for i, (s2, e) in enumerate(p) if s2 <= t < e)
+                    need = 0
+                    break
+                while True:
+                    d -= 1
+                    p = self._pattern(d)
+                    if p:
+                        break
+                    if self._no_more_work(d, False):
+                        raise self._exhausted()
+                j = len(p) - 1
+                t = p[j][1]
+            c = w
+            b = d * day + t
+            starts.append(b)
+            if t > p[j][0]:
+                finishes.append(b)
+            elif j > 0:
+                finishes.append(d * day + p[j - 1][1])
+            else:
+                finishes.append(self._previous_working(b))
 
     # ------------------------------------------------------------------ integer-minute core
 

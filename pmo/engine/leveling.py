@@ -1370,7 +1370,10 @@ def _solve_exact(  # noqa: C901 - a linear sequence of model-building steps
     prm.num_workers = num_workers
     prm.random_seed = seed
     for name, value in _CPSAT_TUNING.items():
-        setattr(prm, name, value)
+        if isinstance(value, list):
+            getattr(prm, name).extend(value)
+        else:
+            setattr(prm, name, value)
     code = solver.solve(model)
 
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -1259,8 +1259,7 @@ def _fast(net: _Net) -> _Result:
     if ds is not es:
         starts.update(ds)
         finishes.update(df)
-    smap = cal.offsets_to_datetimes(origin, starts, finish=False)
-    fmap = cal.offsets_to_datetimes(origin, finishes, finish=True)
+    smap, fmap = cal._offset_maps(origin, starts, finishes)
     es_dt = list(map(smap.__getitem__, es))
     ls_dt = list(map(smap.__getitem__, ls))
     ef_dt = list(map(fmap.__getitem__, ef))

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from pmo.api.schemas import ERRORS
 from pmo.core.access import can, require
-from pmo.planning import selectors, services
+from pmo.planning import mappers, selectors, services
 from pmo.planning.inputs import task_changes
 from pmo.planning.models import Baseline, Task
 from pmo.portfolio.models import Project
@@ -139,7 +139,7 @@ def _minutes_per_day(project: Project) -> int:
 def plan_out(project: Project) -> dict[str, Any]:
     plan = services.plan_of(project)
     minutes_per_day = plan.calendar.minutes_per_day if plan.calendar_id else 480
-    rows = selectors.task_rows(project, minutes_per_day)
+    rows = selectors.task_rows(project, minutes_per_day, mappers.engine_calendar(plan.calendar))
     uid_of = {r.task.pk: r.task.uid for r in rows}
     return {
         "project_id": project.pk,
@@ -311,9 +311,7 @@ def compare_baselines(request: HttpRequest, pk: int, reference: int, compared: i
     if compared is not None and compared not in baselines:
         raise Http404(f"No baseline with id {compared} in project {project.code}.")
     services.plan_of(project)
-    comparison = selectors.compare(
-        project, baselines[reference], baselines.get(compared) if compared else None
-    )
+    comparison = selectors.compare(project, baselines[reference], baselines.get(compared) if compared else None)
     return {
         "reference": comparison.reference,
         "compared": comparison.compared,

@@ -15,8 +15,8 @@ from pmo.planning.selectors import TaskRow
 ROW = 26
 BAR = 14
 HEADER = 44
-LABEL_WIDTH = 300
-MAX_WIDTH = 1500
+LABEL_WIDTH = 280
+MAX_WIDTH = 1060  # fits the content column of a 1366-pixel laptop screen
 
 
 def _fmt(value: dt.datetime | None) -> str:
@@ -82,9 +82,7 @@ def render_gantt(
         if len(label) > 42:
             label = label[:41] + "…"
         weight = ' font-weight="600"' if row.task.is_summary else ""
-        out.append(
-            f'<text x="{8 + row.level * 12}" y="{y + 17}" class="g-label"{weight}>{escape(label)}</text>'
-        )
+        out.append(f'<text x="{8 + row.level * 12}" y="{y + 17}" class="g-label"{weight}>{escape(label)}</text>')
     for row in rows:
         task = row.task
         if not (task.start and task.finish):
@@ -123,14 +121,11 @@ def render_gantt(
             cls = "g-bar critical" if task.is_critical else "g-bar"
             w = max(x2 - x1, 2)
             out.append(
-                f'<rect x="{x1:.1f}" y="{y + 5}" width="{w:.1f}" height="{BAR}" rx="3" '
-                f'class="{cls}">{title}</rect>'
+                f'<rect x="{x1:.1f}" y="{y + 5}" width="{w:.1f}" height="{BAR}" rx="3" class="{cls}">{title}</rect>'
             )
             done = float(task.percent_complete or 0) / 100
             if done > 0:
-                out.append(
-                    f'<rect x="{x1:.1f}" y="{y + 10}" width="{w * done:.1f}" height="4" class="g-progress"/>'
-                )
+                out.append(f'<rect x="{x1:.1f}" y="{y + 10}" width="{w * done:.1f}" height="4" class="g-progress"/>')
     # Dependency arrows, drawn as elbows from the predecessor's end (or start) to the successor's.
     for row in rows:
         for link in row.links:

@@ -64,9 +64,7 @@ def task_changes(data: dict[str, Any], *, minutes_per_day: int = 480) -> dict[st
             errors["name"] = "Give the task a name."
     if "duration" in data:
         try:
-            changes["duration_minutes"] = parse_duration(
-                str(data["duration"]), minutes_per_day=minutes_per_day
-            )
+            changes["duration_minutes"] = parse_duration(str(data["duration"]), minutes_per_day=minutes_per_day)
         except EngineError as error:
             errors["duration"] = str(error)
     if "predecessors" in data:

@@ -57,13 +57,9 @@ class LoadedPlan:
 
 
 def load_plan(plan: Plan) -> LoadedPlan:
-    tasks = list(
-        Task.objects.filter(project_id=plan.project_id).select_related("parent").order_by("position")
-    )
+    tasks = list(Task.objects.filter(project_id=plan.project_id).select_related("parent").order_by("position"))
     links = list(
-        LinkRow.objects.filter(successor__project_id=plan.project_id).select_related(
-            "predecessor", "successor"
-        )
+        LinkRow.objects.filter(successor__project_id=plan.project_id).select_related("predecessor", "successor")
     )
     calendar = engine_calendar(
         WorkCalendar.objects.prefetch_related("exceptions").filter(pk=plan.calendar_id).first()
@@ -82,9 +78,7 @@ def default_start(plan: Plan) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0))
 
 
-def network_of(
-    loaded: LoadedPlan, task_calendars: dict[int, WorkingCalendar] | None = None
-) -> ProjectNetwork:
+def network_of(loaded: LoadedPlan, task_calendars: dict[int, WorkingCalendar] | None = None) -> ProjectNetwork:
     plan = loaded.plan
     task_calendars = task_calendars or {}
     engine_tasks = []

@@ -59,9 +59,7 @@ class Plan(BusinessModel):
         BACKWARD = "backward", "Back from the finish date"
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="plan")
-    calendar = models.ForeignKey(
-        WorkCalendar, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    calendar = models.ForeignKey(WorkCalendar, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.FORWARD)
     start = models.DateTimeField(null=True, blank=True)
     finish = models.DateTimeField(null=True, blank=True)
@@ -91,18 +89,12 @@ class Task(BusinessModel):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
     uid = models.PositiveIntegerField(help_text="Stable number within the project (Microsoft Project's UID).")
     position = models.PositiveIntegerField(help_text="Row order in the plan (outline order).")
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     name = models.CharField(max_length=255)
     duration_minutes = models.PositiveIntegerField(default=480)
-    constraint_type = models.CharField(
-        max_length=4, choices=ConstraintType.choices, default=ConstraintType.ASAP
-    )
+    constraint_type = models.CharField(max_length=4, choices=ConstraintType.choices, default=ConstraintType.ASAP)
     constraint_date = models.DateTimeField(null=True, blank=True)
-    calendar = models.ForeignKey(
-        WorkCalendar, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    calendar = models.ForeignKey(WorkCalendar, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actual_start = models.DateTimeField(null=True, blank=True)
     actual_finish = models.DateTimeField(null=True, blank=True)
     percent_complete = models.DecimalField(
@@ -194,9 +186,7 @@ class Baseline(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="baselines")
     name = models.CharField(max_length=100)
     captured_at = models.DateTimeField(auto_now_add=True)
-    captured_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    captured_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     note = models.TextField(blank=True)
     start = models.DateTimeField(null=True, blank=True)
     finish = models.DateTimeField(null=True, blank=True)

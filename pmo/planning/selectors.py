@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from pmo.engine.calendar import WorkingCalendar
@@ -25,24 +26,38 @@ class TaskRow:
     links: list[Dependency] = field(default_factory=list)
 
 
-def task_rows(project: Project, minutes_per_day: int = 480) -> list[TaskRow]:
-    """The plan's tasks in outline order with WBS numbers (1, 1.1, 1.2, 2…), in three queries."""
+def summary_minutes(task: Task, calendar: WorkingCalendar) -> int:
+    if task.start is None or task.finish is None:
+        return 0
+    return calendar.working_minutes_between(mappers.to_local(task.start), mappers.to_local(task.finish))  # type: ignore[arg-type]
+
+
+def task_rows(project: Project, minutes_per_day: int = 480, calendar: WorkingCalendar | None = None) -> list[TaskRow]:
+    """The plan's tasks in outline order with WBS numbers (1, 1.1, 1.2, 2…), in three queries. Summary rows
+    carry their rolled-up duration (with `calendar`) and progress."""
     tasks = list(Task.objects.filter(project=project).order_by("position"))
     links_by_successor: dict[int, list[Dependency]] = defaultdict(list)
     uid_of = {t.pk: t.uid for t in tasks}
     for link in Dependency.objects.filter(successor__project=project):
         links_by_successor[link.successor_id].append(link)
     assignees: dict[int, list[str]] = defaultdict(list)
-    for a in (
-        Assignment.objects.filter(task__project=project).select_related("person").order_by("person__name")
-    ):
-        assignees[a.task_id].append(
-            a.person.name if a.units == 1 else f"{a.person.name} [{a.units * 100:.0f}%]"
-        )
+    for a in Assignment.objects.filter(task__project=project).select_related("person").order_by("person__name"):
+        assignees[a.task_id].append(a.person.name if a.units == 1 else f"{a.person.name} [{a.units * 100:.0f}%]")
     counters: dict[int | None, int] = defaultdict(int)
     wbs_of: dict[int, str] = {}
     level_of: dict[int, int] = {}
     rows = []
+    done_minutes: dict[int, float] = defaultdict(float)
+    total_minutes: dict[int, float] = defaultdict(float)
+    parent_of = {t.pk: t.parent_id for t in tasks}
+    for task in tasks:
+        if task.is_summary:
+            continue
+        ancestor = task.parent_id
+        while ancestor is not None:
+            total_minutes[ancestor] += task.duration_minutes
+            done_minutes[ancestor] += task.duration_minutes * float(task.percent_complete) / 100
+            ancestor = parent_of.get(ancestor)
     for task in tasks:
         counters[task.parent_id] += 1
         prefix = wbs_of.get(task.parent_id, "") if task.parent_id else ""
@@ -57,12 +72,20 @@ def task_rows(project: Project, minutes_per_day: int = 480) -> list[TaskRow]:
             ),
             key=lambda s: int(s.task),
         )
+        duration = task.duration_minutes
+        if task.is_summary:
+            # A summary lasts from its first subtask's start to its last one's finish; its progress is the
+            # duration-weighted progress of its subtasks.
+            duration = summary_minutes(task, calendar) if calendar is not None else duration
+            duration = round(duration / minutes_per_day) * minutes_per_day  # whole days read better
+            total = total_minutes.get(task.pk, 0)
+            task.percent_complete = Decimal(round(100 * done_minutes[task.pk] / total)) if total else Decimal(0)
         rows.append(
             TaskRow(
                 task=task,
                 wbs=wbs,
                 level=level_of[task.pk],
-                duration_text=format_duration(task.duration_minutes, minutes_per_day=minutes_per_day),
+                duration_text=format_duration(duration, minutes_per_day=minutes_per_day),
                 predecessors=format_predecessors(specs, minutes_per_day=minutes_per_day),
                 assignees=assignees.get(task.pk, []),
                 links=links,
@@ -94,18 +117,14 @@ class Comparison:
     compared_finish: dt.datetime | None
 
 
-def _working_days(
-    calendar: WorkingCalendar, old: dt.datetime | None, new: dt.datetime | None
-) -> float | None:
+def _working_days(calendar: WorkingCalendar, old: dt.datetime | None, new: dt.datetime | None) -> float | None:
     if old is None or new is None:
         return None
     minutes = calendar.working_minutes_between(mappers.to_local(old), mappers.to_local(new))  # type: ignore[arg-type]
     return round(minutes / calendar.minutes_per_day, 2)
 
 
-def _dates(
-    source: Baseline | None, project: Project
-) -> dict[int, tuple[str, dt.datetime | None, dt.datetime | None]]:
+def _dates(source: Baseline | None, project: Project) -> dict[int, tuple[str, dt.datetime | None, dt.datetime | None]]:
     if source is None:
         return {t.uid: (t.name, t.start, t.finish) for t in Task.objects.filter(project=project)}
     return {t.task_uid: (t.name, t.start, t.finish) for t in source.tasks.all()}

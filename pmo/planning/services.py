@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -72,9 +73,7 @@ def plan_schedule(*, project: Project) -> Plan:
         names = {str(t.uid): f"{t.uid} {t.name}" for t in loaded.tasks}
         path = " -> ".join(names.get(i, i) for i in (*error.task_ids, error.task_ids[0]))
         text = f"These links make a loop: {path}."
-        raise ValidationFailed(
-            {"predecessors": text}, message=f"The plan cannot be scheduled. {text}"
-        ) from error
+        raise ValidationFailed({"predecessors": text}, message=f"The plan cannot be scheduled. {text}") from error
     except EngineError as error:
         raise ValidationFailed(
             {"predecessors": str(error)}, message=f"The plan cannot be scheduled: {error}"
@@ -131,33 +130,24 @@ def plan_update(
             raise ValidationFailed({"finish": "A plan scheduled backward needs a finish date."})
         plan.version += 1
         plan.save()
-        audit.record(
-            actor=actor, action=AuditEvent.Action.UPDATE, obj=plan, before=before, after=audit.snapshot(plan)
-        )
+        audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=plan, before=before, after=audit.snapshot(plan))
         return plan_schedule(project=project)
 
 
 # --- tasks --------------------------------------------------------------------------------------
 
 
-def predecessors_text(
-    task: Task, links: Iterable[Dependency] | None = None, minutes_per_day: int = 480
-) -> str:
+def predecessors_text(task: Task, links: Iterable[Dependency] | None = None, minutes_per_day: int = 480) -> str:
     links = task.predecessor_links.select_related("predecessor") if links is None else links
     specs = sorted(
-        (
-            LinkSpec(str(link.predecessor.uid), link.type, link.lag_minutes, link.lag_elapsed)
-            for link in links
-        ),
+        (LinkSpec(str(link.predecessor.uid), link.type, link.lag_minutes, link.lag_elapsed) for link in links),
         key=lambda s: int(s.task),
     )
     return format_predecessors(specs, minutes_per_day=minutes_per_day)
 
 
 def _snapshot(task: Task) -> audit.Snapshot:
-    assignees = [
-        f"{a.person.name} ({a.units.normalize():f})" for a in task.assignments.select_related("person")
-    ]
+    assignees = [f"{a.person.name} ({a.units.normalize():f})" for a in task.assignments.select_related("person")]
     return audit.snapshot(task, {"predecessors": [predecessors_text(task)], "assignees": assignees})
 
 
@@ -166,10 +156,7 @@ def _set_predecessors(task: Task, text: str, minutes_per_day: int) -> None:
         specs = parse_predecessors(text, minutes_per_day=minutes_per_day)
     except EngineError as error:
         raise ValidationFailed({"predecessors": str(error)}) from error
-    by_uid = {
-        t.uid: t
-        for t in Task.objects.filter(project_id=task.project_id, uid__in=[int(s.task) for s in specs])
-    }
+    by_uid = {t.uid: t for t in Task.objects.filter(project_id=task.project_id, uid__in=[int(s.task) for s in specs])}
     missing = [s.task for s in specs if int(s.task) not in by_uid]
     if missing:
         raise ValidationFailed({"predecessors": f"No task number {', '.join(missing)} in this plan."})
@@ -245,9 +232,7 @@ def task_create(
             _set_predecessors(task, predecessors, _minutes_per_day(project))
         _set_assignments(task, assignments)
         plan_schedule(project=project)
-        audit.record(
-            actor=actor, action=AuditEvent.Action.CREATE, obj=task, before=None, after=_snapshot(task)
-        )
+        audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=task, before=None, after=_snapshot(task))
     return task
 
 
@@ -278,9 +263,7 @@ def task_update(
         raise ValidationFailed({name: "This field cannot be set here." for name in unknown})
     require(actor, "change", task)
     with transaction.atomic():
-        current = (
-            Task.objects.select_for_update().filter(pk=task.pk).values_list("version", flat=True).first()
-        )
+        current = Task.objects.select_for_update().filter(pk=task.pk).values_list("version", flat=True).first()
         if expected_version is not None and current != expected_version:
             raise StaleVersion(
                 f"Task {task} was changed by someone else (you edited version {expected_version}, "
@@ -305,9 +288,7 @@ def task_update(
             _set_assignments(task, assignments)
         plan_schedule(project=task.project)
         task.refresh_from_db()
-        audit.record(
-            actor=actor, action=AuditEvent.Action.UPDATE, obj=task, before=before, after=_snapshot(task)
-        )
+        audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=task, before=before, after=_snapshot(task))
     return task
 
 
@@ -337,9 +318,7 @@ def task_indent(*, actor: Any, task: Task) -> Task:
             .first()
         )
         if above is None:
-            raise ValidationFailed(
-                {"parent": f"Task {task.uid} has no task above it at its level to go under."}
-            )
+            raise ValidationFailed({"parent": f"Task {task.uid} has no task above it at its level to go under."})
         return _reparent(actor, task, above)
 
 
@@ -350,9 +329,7 @@ def task_outdent(*, actor: Any, task: Task) -> Task:
         raise ValidationFailed({"parent": f"Task {task.uid} is already at the top level."})
     with transaction.atomic():
         old_parent = task.parent
-        Task.objects.filter(project=task.project, parent=old_parent, position__gt=task.position).update(
-            parent=task
-        )
+        Task.objects.filter(project=task.project, parent=old_parent, position__gt=task.position).update(parent=task)
         return _reparent(actor, task, old_parent.parent)
 
 
@@ -366,9 +343,9 @@ def _ancestors(task: Task | None) -> list[Task]:
 
 def _reparent(actor: Any, task: Task, parent: Task | None) -> Task:
     ancestors = {t.pk: t for t in _ancestors(parent)}
-    linked = Dependency.objects.filter(
-        predecessor_id__in=ancestors, successor=task
-    ) | Dependency.objects.filter(predecessor=task, successor_id__in=ancestors)
+    linked = Dependency.objects.filter(predecessor_id__in=ancestors, successor=task) | Dependency.objects.filter(
+        predecessor=task, successor_id__in=ancestors
+    )
     clash = linked.select_related("predecessor", "successor").first()
     if clash is not None:
         other = clash.predecessor if clash.successor_id == task.pk else clash.successor
@@ -430,3 +407,128 @@ def baseline_capture(*, actor: Any, project: Project, name: str, note: str = "")
             comment=note,
         )
     return baseline
+
+
+# --- whole-plan replacement (imports, templates, the demo) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """One task of a plan being loaded in bulk; `parent_uid` and `links` refer to other specs' uids."""
+
+    uid: int
+    name: str
+    duration_minutes: int = 480
+    parent_uid: int | None = None
+    links: tuple[tuple[int, str, int, bool], ...] = ()  # (predecessor uid, type, lag minutes, elapsed)
+    constraint_type: str = "ASAP"
+    constraint_date: dt.datetime | None = None
+    actual_start: dt.datetime | None = None
+    actual_finish: dt.datetime | None = None
+    percent_complete: Decimal = Decimal("0")
+    remaining_minutes: int | None = None
+    notes: str = ""
+    assignments: tuple[tuple[Person, Decimal], ...] = ()
+
+
+@dataclass(frozen=True)
+class ReplaceResult:
+    tasks: int
+    links: int
+    assignments: int
+
+
+def plan_replace(
+    *,
+    actor: Any,
+    project: Project,
+    tasks: Sequence[TaskSpec],
+    start: dt.datetime | None = None,
+    status_date: dt.datetime | None = None,
+    source: str = "",
+) -> ReplaceResult:
+    """Replace the project's whole plan in one transaction: every task is validated first, and any error
+    (naming the task) leaves the existing plan untouched."""
+    require(actor, "change", project)
+    errors: dict[str, list[str]] = {}
+    uids = [t.uid for t in tasks]
+    known = set(uids)
+    if len(known) != len(uids):
+        duplicated = sorted({u for u in uids if uids.count(u) > 1})
+        errors.setdefault("tasks", []).append(f"Task numbers used twice: {', '.join(map(str, duplicated))}.")
+    for spec in tasks:
+        where = f"Task {spec.uid} {spec.name!r}"
+        if not spec.name.strip():
+            errors.setdefault("tasks", []).append(f"Task {spec.uid} has no name.")
+        if spec.parent_uid is not None and spec.parent_uid not in known:
+            errors.setdefault("tasks", []).append(f"{where}: its summary task {spec.parent_uid} does not exist.")
+        for predecessor, kind, _lag, _elapsed in spec.links:
+            if predecessor not in known:
+                errors.setdefault("tasks", []).append(f"{where}: predecessor {predecessor} does not exist.")
+            if kind not in Dependency.Type.values:
+                errors.setdefault("tasks", []).append(f"{where}: link type {kind!r} is not FS, SS, FF or SF.")
+        if spec.constraint_type not in Task.ConstraintType.values:
+            errors.setdefault("tasks", []).append(f"{where}: unknown constraint {spec.constraint_type!r}.")
+        if not 0 <= spec.percent_complete <= 100:
+            errors.setdefault("tasks", []).append(f"{where}: percent complete must be within 0 and 100.")
+    if errors:
+        raise ValidationFailed(errors, message=" ".join(errors["tasks"][:5]))
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().filter(pk=plan_of(project).pk).get()
+        Task.objects.filter(project=project).delete()
+        rows = {
+            spec.uid: Task(
+                project=project,
+                uid=spec.uid,
+                position=position,
+                name=spec.name[:255],
+                duration_minutes=spec.duration_minutes,
+                constraint_type=spec.constraint_type,
+                constraint_date=spec.constraint_date if spec.constraint_type not in ("ASAP", "ALAP") else None,
+                actual_start=spec.actual_start,
+                actual_finish=spec.actual_finish,
+                percent_complete=spec.percent_complete,
+                remaining_minutes=spec.remaining_minutes,
+                notes=spec.notes,
+            )
+            for position, spec in enumerate(tasks, start=1)
+        }
+        Task.objects.bulk_create(rows.values(), batch_size=500)
+        for spec in tasks:
+            if spec.parent_uid is not None:
+                rows[spec.uid].parent = rows[spec.parent_uid]
+        Task.objects.bulk_update([rows[s.uid] for s in tasks if s.parent_uid is not None], ["parent"], batch_size=500)
+        links = [
+            Dependency(
+                predecessor=rows[predecessor],
+                successor=rows[spec.uid],
+                type=kind,
+                lag_minutes=lag,
+                lag_elapsed=elapsed,
+            )
+            for spec in tasks
+            for predecessor, kind, lag, elapsed in spec.links
+        ]
+        Dependency.objects.bulk_create(links, batch_size=1000)
+        assignments = [
+            Assignment(task=rows[spec.uid], person=person, units=units)
+            for spec in tasks
+            for person, units in spec.assignments
+        ]
+        Assignment.objects.bulk_create(assignments, batch_size=1000)
+        plan.next_uid = max(uids, default=0) + 1
+        if start is not None:
+            plan.start = start
+        if status_date is not None:
+            plan.status_date = status_date
+        plan.save()
+        plan_schedule(project=project)
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=project,
+            before={},
+            after={"plan replaced": f"{len(tasks)} tasks, {len(links)} links, {len(assignments)} assignments"},
+            comment=source,
+        )
+    return ReplaceResult(tasks=len(tasks), links=len(links), assignments=len(assignments))

@@ -7,9 +7,7 @@ urlpatterns = [
     path("projects/<int:pk>/plan/settings/", views.plan_settings, name="plan-settings"),
     path("projects/<int:pk>/plan/tasks/", views.task_add, name="plan-task-add"),
     path("projects/<int:pk>/plan/tasks/<int:task_pk>/", views.task_save, name="plan-task-save"),
-    path(
-        "projects/<int:pk>/plan/tasks/<int:task_pk>/<str:action>/", views.task_action, name="plan-task-action"
-    ),
+    path("projects/<int:pk>/plan/tasks/<int:task_pk>/<str:action>/", views.task_action, name="plan-task-action"),
     path("projects/<int:pk>/plan/baselines/", views.baseline_capture, name="plan-baseline"),
     path("projects/<int:pk>/plan/compare/", views.baseline_compare, name="plan-compare"),
     path("projects/<int:pk>/plan/export.xml", views.plan_export, name="plan-export"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.core.access import can, require
 from pmo.core.errors import DomainError, ValidationFailed
-from pmo.planning import gantt, selectors, services
+from pmo.planning import gantt, mappers, selectors, services
 from pmo.planning.inputs import parse_when, task_changes
 from pmo.planning.models import Baseline, Plan, Task, WorkCalendar
 from pmo.portfolio.models import Project
@@ -47,7 +47,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     if plan.scheduled_at is None and project.tasks.exists():
         plan = services.plan_schedule(project=project)
     minutes_per_day = plan.calendar.minutes_per_day if plan.calendar_id else 480
-    rows = selectors.task_rows(project, minutes_per_day)
+    rows = selectors.task_rows(project, minutes_per_day, mappers.engine_calendar(plan.calendar))
     baselines = list(Baseline.objects.filter(project=project))
     shown = next(
         (b for b in baselines if str(b.pk) == request.GET.get("baseline")),
@@ -103,11 +103,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = services.plan_of(project)
     try:
         fields: dict[str, Any] = task_changes(
-            {
-                k: v
-                for k, v in request.POST.items()
-                if k in ("name", "duration", "predecessors", "assignments")
-            },
+            {k: v for k, v in request.POST.items() if k in ("name", "duration", "predecessors", "assignments")},
             minutes_per_day=plan.calendar.minutes_per_day if plan.calendar_id else 480,
         )
         after = Task.objects.filter(project=project, pk=request.POST.get("after") or 0).first()
@@ -150,8 +146,7 @@ def task_save(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
         )
         messages.success(
             request,
-            f"Task {task.uid} saved; the plan now finishes "
-            f"{services.plan_of(project).scheduled_finish:%d %b %Y}.",
+            f"Task {task.uid} saved; the plan now finishes {services.plan_of(project).scheduled_finish:%d %b %Y}.",
         )
     except DomainError as error:
         _say(request, error, f"Task {task.uid} was not saved. ")
