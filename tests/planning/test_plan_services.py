@@ -25,13 +25,9 @@ def plan(roles, org):
     pm = roles[Role.PROJECT_MANAGER]
     project = org["p1"]
     a = services.task_create(actor=pm, project=project, name="Design", duration_minutes=3 * 480)
-    b = services.task_create(
-        actor=pm, project=project, name="Build", duration_minutes=2 * 480, predecessors="1"
-    )
+    b = services.task_create(actor=pm, project=project, name="Build", duration_minutes=2 * 480, predecessors="1")
     c = services.task_create(actor=pm, project=project, name="Docs", duration_minutes=480, predecessors="1")
-    m = services.task_create(
-        actor=pm, project=project, name="Go-live", duration_minutes=0, predecessors="2, 3"
-    )
+    m = services.task_create(actor=pm, project=project, name="Go-live", duration_minutes=0, predecessors="2, 3")
     return {"project": project, "pm": pm, "a": a, "b": b, "c": c, "m": m}
 
 
@@ -68,19 +64,14 @@ def test_holiday_on_the_project_calendar_moves_the_dates(plan):
 
 
 def test_a_cycle_is_refused_naming_the_tasks_and_nothing_changes(plan):
-    links_before = list(
-        Dependency.objects.values_list("predecessor_id", "successor_id", "type", "lag_minutes")
-    )
+    links_before = list(Dependency.objects.values_list("predecessor_id", "successor_id", "type", "lag_minutes"))
     with pytest.raises(ValidationFailed) as error:
         services.task_update(actor=plan["pm"], task=plan["a"], predecessors="4", name="Design v2")
     assert error.value.fields == {
         "predecessors": ["These links make a loop: 1 Design v2 -> 2 Build -> 4 Go-live -> 1 Design v2."]
     }
     assert fresh(plan["a"]).name == "Design"
-    assert (
-        list(Dependency.objects.values_list("predecessor_id", "successor_id", "type", "lag_minutes"))
-        == links_before
-    )
+    assert list(Dependency.objects.values_list("predecessor_id", "successor_id", "type", "lag_minutes")) == links_before
 
 
 def test_unknown_predecessor_and_bad_text_name_the_field(plan):
@@ -97,9 +88,7 @@ def test_indent_makes_a_summary_and_outdent_undoes_it(plan):
     with pytest.raises(ValidationFailed) as error:
         services.task_indent(actor=pm, task=plan["b"])
     assert error.value.fields == {
-        "parent": [
-            "Task 2 Build is linked to 1 Design, which would become its summary task. Remove that link first."
-        ]
+        "parent": ["Task 2 Build is linked to 1 Design, which would become its summary task. Remove that link first."]
     }
     services.task_update(actor=pm, task=plan["b"], predecessors="")
     services.task_update(actor=pm, task=plan["c"], predecessors="")
@@ -126,9 +115,7 @@ def test_indent_makes_a_summary_and_outdent_undoes_it(plan):
 
 def test_insert_after_and_delete_keep_the_outline_contiguous(plan):
     pm = plan["pm"]
-    services.task_create(
-        actor=pm, project=plan["project"], name="Review", after=plan["a"], duration_minutes=240
-    )
+    services.task_create(actor=pm, project=plan["project"], name="Review", after=plan["a"], duration_minutes=240)
     assert [t.name for t in Task.objects.filter(project=plan["project"]).order_by("position")] == [
         "Design",
         "Review",
@@ -137,9 +124,7 @@ def test_insert_after_and_delete_keep_the_outline_contiguous(plan):
         "Go-live",
     ]
     services.task_delete(actor=pm, task=fresh(plan["b"]))
-    tasks = list(
-        Task.objects.filter(project=plan["project"]).order_by("position").values_list("position", "name")
-    )
+    tasks = list(Task.objects.filter(project=plan["project"]).order_by("position").values_list("position", "name"))
     assert tasks == [(1, "Design"), (2, "Review"), (3, "Docs"), (4, "Go-live")]
     assert selectors.task_rows(plan["project"])[3].predecessors == "3"
 
