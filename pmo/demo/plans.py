@@ -99,6 +99,9 @@ SPECIALISTS = {
     "HR": ("Chloe Dubois",),
 }
 BUSINESS_ANALYST = "Chloe Dubois"
+# Share of their time people give one project's task: specialists are spread over several projects, and
+# even so, some are over-allocated (which the resource views and levelling are there to show).
+ROLE_UNITS = {"pm": Decimal("0.2"), "ba": Decimal("0.5"), "specialist": Decimal("0.5"), "data": Decimal("0.5")}
 DATA_ENGINEER = "Rahul Mehta"
 
 
@@ -147,6 +150,7 @@ def load_demo_plans(*, today: dt.date) -> int:
                 parent_uid = None
             minutes = 0 if days == 0 else max(1, round(days * scale)) * 480
             person = roles.get(role) if role else None
+            units = ROLE_UNITS.get(role or "", Decimal("1"))
             specs.append(
                 services.TaskSpec(
                     uid=uid,
@@ -154,7 +158,7 @@ def load_demo_plans(*, today: dt.date) -> int:
                     duration_minutes=minutes,
                     parent_uid=parent_uid if level else None,
                     links=tuple((p + 1, "FS", 0, False) for p in predecessors),
-                    assignments=((person, Decimal("1")),) if person and minutes else (),
+                    assignments=((person, units),) if person and minutes else (),
                 )
             )
             if level == 0:

@@ -294,7 +294,7 @@ def _find_cycle(nodes: set[int], succs: list[list[int]]) -> list[int]:
     return path[seen[v] :]
 
 
-def _compile(problem: LevelingProblem) -> _Compiled:  # noqa: C901 - one linear pass of checks
+def _compile(problem: LevelingProblem) -> _Compiled:
     tasks = problem.tasks
     index: dict[str, int] = {}
     for i, task in enumerate(tasks):
@@ -1252,7 +1252,7 @@ _CPSAT_TUNING: dict[str, object] = {}  # extra CP-SAT parameters (experiments)
 _PRIORITY_SCALE = 1000  # CP-SAT needs integer weights: priorities are rounded to 1/1000
 
 
-def _solve_exact(  # noqa: C901 - a linear sequence of model-building steps
+def _solve_exact(
     c: _Compiled,
     *,
     time_limit_s: float,

@@ -320,3 +320,101 @@ def compare_baselines(request: HttpRequest, pk: int, reference: int, compared: i
         "compared_finish": comparison.compared_finish,
         "rows": [vars(r) for r in comparison.rows],
     }
+
+
+class LevelingIn(Schema):
+    project_ids: list[int] = Field(min_length=1)
+    mode: str = Field("fast", description="fast (heuristic) or exact (CP-SAT with the time limit)")
+    time_limit_s: float = Field(10.0, gt=0, le=600)
+
+
+class LevelingOut(Schema):
+    id: int
+    status: str
+    mode: str
+    progress: int
+    message: str
+    project_ids: list[int]
+    result: dict[str, Any]
+
+
+def leveling_out(run: Any) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "mode": run.mode,
+        "progress": run.progress,
+        "message": run.message,
+        "project_ids": sorted(run.projects.values_list("pk", flat=True)),
+        "result": run.result,
+    }
+
+
+def _leveling_run(request: HttpRequest, pk: int) -> Any:
+    from pmo.planning.models import LevelingRun
+
+    run = LevelingRun.objects.filter(pk=pk).first()
+    if run is None or not all(can(request.user, "view", p) for p in run.projects.all()):
+        raise Http404(f"No levelling run with id {pk}.")
+    return run
+
+
+@router.post(
+    "/leveling-runs",
+    response={202: LevelingOut, **ERRORS},
+    summary="Level projects over the people they share",
+    description="Runs in the background; poll the run until its status is 'done', then accept or discard it.",
+    operation_id="leveling_start",
+)
+def start_leveling(request: HttpRequest, payload: LevelingIn) -> Any:
+    from pmo.planning import leveling
+
+    projects = list(Project.objects.filter(pk__in=payload.project_ids))
+    missing = sorted(set(payload.project_ids) - {p.pk for p in projects})
+    if missing:
+        from pmo.core.errors import ValidationFailed
+
+        raise ValidationFailed({"project_ids": f"No project with id {', '.join(map(str, missing))}."})
+    run = leveling.leveling_start(
+        actor=request.user, projects=projects, mode=payload.mode, time_limit_s=payload.time_limit_s
+    )
+    run.refresh_from_db()
+    return 202, leveling_out(run)
+
+
+@router.get(
+    "/leveling-runs/{int:pk}",
+    response={200: LevelingOut, **ERRORS},
+    summary="A levelling run",
+    operation_id="leveling_read",
+)
+def read_leveling(request: HttpRequest, pk: int) -> Any:
+    return leveling_out(_leveling_run(request, pk))
+
+
+@router.post(
+    "/leveling-runs/{int:pk}/accept",
+    response={200: LevelingOut, **ERRORS},
+    summary="Apply a levelling proposal to the plans",
+    operation_id="leveling_accept",
+)
+def accept_leveling(request: HttpRequest, pk: int) -> Any:
+    from pmo.planning import leveling
+
+    run = _leveling_run(request, pk)
+    leveling.leveling_accept(actor=request.user, run=run)
+    return leveling_out(run)
+
+
+@router.post(
+    "/leveling-runs/{int:pk}/discard",
+    response={200: LevelingOut, **ERRORS},
+    summary="Discard a levelling proposal",
+    operation_id="leveling_discard",
+)
+def discard_leveling(request: HttpRequest, pk: int) -> Any:
+    from pmo.planning import leveling
+
+    run = _leveling_run(request, pk)
+    leveling.leveling_discard(actor=request.user, run=run)
+    return leveling_out(run)

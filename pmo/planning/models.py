@@ -212,3 +212,40 @@ class BaselineTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_uid} {self.name}"
+
+
+class LevelingRun(models.Model):
+    """One request to level a set of projects over the people they share, and its outcome."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Ready to review"
+        FAILED = "failed", "Failed"
+        ACCEPTED = "accepted", "Accepted"
+        DISCARDED = "discarded", "Discarded"
+
+    class Mode(models.TextChoices):
+        FAST = "fast", "Fast (heuristic, seconds)"
+        EXACT = "exact", "Exact (CP-SAT solver, up to the time limit)"
+
+    projects = models.ManyToManyField(Project, related_name="leveling_runs")
+    portfolio = models.ForeignKey(
+        "portfolio.Portfolio", null=True, blank=True, on_delete=models.SET_NULL, related_name="leveling_runs"
+    )
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.FAST)
+    time_limit_s = models.FloatField(default=10)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=255, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"Levelling run {self.pk}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pmo.planning import views
+from pmo.planning import leveling_views, views
 
 urlpatterns = [
     path("projects/<int:pk>/plan/", views.plan_page, name="plan"),
@@ -12,4 +12,8 @@ urlpatterns = [
     path("projects/<int:pk>/plan/compare/", views.baseline_compare, name="plan-compare"),
     path("projects/<int:pk>/plan/export.xml", views.plan_export, name="plan-export"),
     path("projects/<int:pk>/plan/import/", views.plan_import, name="plan-import"),
+    path("leveling/", leveling_views.leveling_start, name="leveling-start"),
+    path("leveling/<int:pk>/", leveling_views.leveling_run, name="leveling-run"),
+    path("leveling/<int:pk>/status.json", leveling_views.leveling_status, name="leveling-status"),
+    path("leveling/<int:pk>/<str:decision>/", leveling_views.leveling_decide, name="leveling-decide"),
 ]

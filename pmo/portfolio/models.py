@@ -97,9 +97,7 @@ class Project(BusinessModel):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     portfolio = models.ForeignKey(Portfolio, on_delete=models.PROTECT, related_name="projects")
-    program = models.ForeignKey(
-        Program, null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
-    )
+    program = models.ForeignKey(Program, null=True, blank=True, on_delete=models.PROTECT, related_name="projects")
     sponsor = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     manager = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="managed_projects"

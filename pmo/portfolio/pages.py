@@ -109,6 +109,22 @@ objectives = Area(
 )
 
 
+def _leveling_context(portfolio: Portfolio, user: Any) -> dict[str, Any]:
+    if not can(user, "view", Task):
+        return {}
+    from pmo.planning.models import LevelingRun
+
+    return {
+        "level_candidates": list(
+            Project.objects.filter(portfolio=portfolio, tasks__isnull=False)
+            .exclude(state__in=["closed", "cancelled", "proposed"])
+            .distinct()
+            .order_by("code")
+        ),
+        "level_runs": list(LevelingRun.objects.filter(portfolio=portfolio)[:5]),
+    }
+
+
 # --- portfolios ----------------------------------------------------------------------------------
 
 portfolios = Area(
@@ -156,6 +172,8 @@ portfolios = Area(
             "Projects", selectors.projects().filter(portfolio=p), user, "No projects in this portfolio yet."
         ),
     ],
+    detail_template="portfolio/portfolio_detail.html",
+    extra=lambda p, user: _leveling_context(p, user),
     empty_text="No portfolios yet. A portfolio groups the programs and projects one manager answers for.",
 )
 
@@ -256,9 +274,7 @@ projects = Area(
     obj_kwarg="project",
     facts=_project_facts,
     initial=_project_initial,
-    columns_for=lambda user: (
-        PROJECT_COLUMNS if can(user, "view_financials", Project) else PUBLIC_PROJECT_COLUMNS
-    ),
+    columns_for=lambda user: PROJECT_COLUMNS if can(user, "view_financials", Project) else PUBLIC_PROJECT_COLUMNS,
     extra=lambda p, user: {
         "can_view_plan": can(user, "view", Task),
         "transitions": [(s, LifecycleState(s).label) for s in selectors.allowed_transitions(user, p)],

@@ -24,9 +24,9 @@ def programs() -> QuerySet[Program]:
 
 
 def projects() -> QuerySet[Project]:
-    return Project.objects.select_related(
-        "portfolio", "program", "sponsor", "manager", "org_unit"
-    ).prefetch_related(_OBJECTIVES)
+    return Project.objects.select_related("portfolio", "program", "sponsor", "manager", "org_unit").prefetch_related(
+        _OBJECTIVES
+    )
 
 
 def allowed_transitions(user: Any, project: Project) -> list[str]:

@@ -65,12 +65,8 @@ def objective_delete(*, actor: Any, objective: StrategicObjective) -> None:
 # --- portfolios ----------------------------------------------------------------------------------
 
 
-def portfolio_create(
-    *, actor: Any, objectives: Iterable[StrategicObjective] | None = None, **fields: Any
-) -> Portfolio:
-    return record_create(
-        actor=actor, model=Portfolio, fields=fields, allowed=PORTFOLIO_FIELDS, m2m=_m2m(objectives)
-    )
+def portfolio_create(*, actor: Any, objectives: Iterable[StrategicObjective] | None = None, **fields: Any) -> Portfolio:
+    return record_create(actor=actor, model=Portfolio, fields=fields, allowed=PORTFOLIO_FIELDS, m2m=_m2m(objectives))
 
 
 def portfolio_update(
@@ -98,12 +94,8 @@ def portfolio_delete(*, actor: Any, portfolio: Portfolio) -> None:
 # --- programs ------------------------------------------------------------------------------------
 
 
-def program_create(
-    *, actor: Any, objectives: Iterable[StrategicObjective] | None = None, **fields: Any
-) -> Program:
-    return record_create(
-        actor=actor, model=Program, fields=fields, allowed=PROGRAM_FIELDS, m2m=_m2m(objectives)
-    )
+def program_create(*, actor: Any, objectives: Iterable[StrategicObjective] | None = None, **fields: Any) -> Program:
+    return record_create(actor=actor, model=Program, fields=fields, allowed=PROGRAM_FIELDS, m2m=_m2m(objectives))
 
 
 def program_update(
@@ -118,10 +110,7 @@ def program_update(
         if "portfolio" in changes and changes["portfolio"] != program.portfolio:
             if program.projects.exists():
                 raise ValidationFailed(
-                    {
-                        "portfolio": "Move the program's projects first: "
-                        "a program and its projects share a portfolio."
-                    }
+                    {"portfolio": "Move the program's projects first: a program and its projects share a portfolio."}
                 )
             require(actor, "add", Program(portfolio=changes["portfolio"]))
         return record_update(

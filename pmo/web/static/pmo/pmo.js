@@ -22,3 +22,22 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Long work (levelling, optimisation, simulation) shows a progress bar that polls its status and reloads
+// the page when the work is done.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-poll]").forEach((box) => {
+    const bar = box.querySelector(".progress-bar");
+    const label = box.querySelector("span");
+    const poll = async () => {
+      const response = await fetch(box.dataset.poll, { headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      const state = await response.json();
+      if (bar) bar.style.setProperty("--done", `${state.progress}%`);
+      if (label && state.message) label.textContent = state.message;
+      if (["queued", "running"].includes(state.status)) setTimeout(poll, 1000);
+      else window.location.reload();
+    };
+    setTimeout(poll, 800);
+  });
+});
