@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pmo
 
 # Subcommand modules; each exposes add_parsers(subparsers) (several commands) or add_parser (one).
-COMMAND_MODULES = ("pmo.commands.server", "pmo.commands.token", "pmo.commands.schedule")
+COMMAND_MODULES = ("pmo.commands.server", "pmo.commands.token", "pmo.commands.schedule", "pmo.commands.plan_import")
 
 
 def run_manage(args: argparse.Namespace) -> int:
