@@ -103,9 +103,7 @@ def _validate_pattern(pattern: object, what: str) -> DayPattern:
     previous_end = 0
     for start, end in intervals:
         if not 0 <= start < end <= MINUTES_PER_DAY:
-            raise InvalidInputError(
-                f"{what}: interval ({start}, {end}) must satisfy 0 <= start < end <= 1440"
-            )
+            raise InvalidInputError(f"{what}: interval ({start}, {end}) must satisfy 0 <= start < end <= 1440")
         if start < previous_end:
             raise InvalidInputError(f"{what}: intervals must be sorted and must not overlap")
         previous_end = end
@@ -208,9 +206,7 @@ class WorkingCalendar:
     def __post_init__(self) -> None:
         if len(self.week) != 7:
             raise InvalidInputError(f"calendar {self.name!r}: week must have 7 day patterns (Monday first)")
-        week = tuple(
-            _validate_pattern(p, f"calendar {self.name!r} weekday {i}") for i, p in enumerate(self.week)
-        )
+        week = tuple(_validate_pattern(p, f"calendar {self.name!r} weekday {i}") for i, p in enumerate(self.week))
         exceptions = tuple(self.exceptions)
         for exc in exceptions:
             if not isinstance(exc, CalendarException):
@@ -424,9 +420,7 @@ class WorkingCalendar:
         _check_naive(end, "end")
         return self._between(_to_minute(start), _to_minute(end))
 
-    def offsets_to_datetimes(
-        self, origin: datetime, offsets: Iterable[int], *, finish: bool
-    ) -> dict[int, datetime]:
+    def offsets_to_datetimes(self, origin: datetime, offsets: Iterable[int], *, finish: bool) -> dict[int, datetime]:
         """Convert many working-minute offsets from ``origin`` to datetimes with one sorted sweep.
 
         An offset ``w`` denotes every instant with ``w`` working minutes between ``origin`` and it.  With

@@ -99,3 +99,14 @@ class FileFormatError(EngineError):
         self.line = line
         where = ", ".join(part for part in (path, None if line is None else f"line {line}") if part)
         super().__init__(f"{where}: {detail}" if where else detail)
+
+
+class OptionalDependencyError(EngineError):
+    """A feature needs an optional extra or a system runtime that is not installed.
+
+    The message says what to install, e.g. reading ``.mpp`` files needs ``pip install 'pmo[mpp]'`` (the
+    MPXJ library and JPype) and a Java runtime.
+
+    >>> str(OptionalDependencyError("reading .mpp files needs MPXJ: pip install 'pmo[mpp]'"))
+    "reading .mpp files needs MPXJ: pip install 'pmo[mpp]'"
+    """

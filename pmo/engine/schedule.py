@@ -200,9 +200,7 @@ class Constraint:
         try:
             kind = ConstraintType(self.type)
         except ValueError:
-            raise InvalidInputError(
-                f"constraint type must be one of {[c.value for c in ConstraintType]}"
-            ) from None
+            raise InvalidInputError(f"constraint type must be one of {[c.value for c in ConstraintType]}") from None
         object.__setattr__(self, "type", kind)
         object.__setattr__(self, "date", _naive(self.date, f"{kind.value} constraint date"))
         if kind.needs_date and self.date is None:
@@ -244,9 +242,7 @@ class Task:
         if isinstance(duration, bool) or not isinstance(duration, int) or duration < 0:
             raise InvalidInputError(f"{where}: duration_minutes must be an int >= 0, got {duration!r}")
         remaining = self.remaining_minutes
-        if remaining is not None and (
-            isinstance(remaining, bool) or not isinstance(remaining, int) or remaining < 0
-        ):
+        if remaining is not None and (isinstance(remaining, bool) or not isinstance(remaining, int) or remaining < 0):
             raise InvalidInputError(f"{where}: remaining_minutes must be an int >= 0, got {remaining!r}")
         pct = self.percent_complete
         if isinstance(pct, bool) or not isinstance(pct, int | float) or not 0 <= pct <= 100:
@@ -301,8 +297,7 @@ class Dependency:
         lag = self.lag_minutes
         if isinstance(lag, bool) or not isinstance(lag, int):
             raise InvalidInputError(
-                f"dependency {self.predecessor!r} -> {self.successor!r}: lag_minutes must be an int,"
-                f" got {lag!r}"
+                f"dependency {self.predecessor!r} -> {self.successor!r}: lag_minutes must be an int, got {lag!r}"
             )
 
 
@@ -335,9 +330,7 @@ class ProjectNetwork:
         object.__setattr__(self, "finish", _naive(self.finish, "network finish"))
         object.__setattr__(self, "status_date", _naive(self.status_date, "network status_date"))
         if self.start is None and self.finish is None:
-            raise InvalidInputError(
-                "network: give a start (forward scheduling) or a finish (backward scheduling)"
-            )
+            raise InvalidInputError("network: give a start (forward scheduling) or a finish (backward scheduling)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -728,9 +721,7 @@ def _topological(n: int, out: list[list[tuple[int, int]]], indeg: list[int]) -> 
     return order
 
 
-def _topological_forward(
-    n: int, out: list[list[tuple[int, int]]], indeg: list[int], es: list[int]
-) -> list[int]:
+def _topological_forward(n: int, out: list[list[tuple[int, int]]], indeg: list[int], es: list[int]) -> list[int]:
     """Kahn's algorithm fused with the forward pass: a node's early start is final when it is dequeued."""
     order = [u for u in range(n) if not indeg[u]]
     for u in order:
@@ -820,9 +811,7 @@ def _free_float_uniform(succ: list[list[int]], es: list[int], ef: list[int], pf:
     return [(min(pf, min(map(get, s))) if s else pf) - f for s, f in zip(succ, ef, strict=True)]
 
 
-def _free_float_weighted(
-    out: list[list[tuple[int, int]]], es: list[int], ef: list[int], pf: int
-) -> list[int]:
+def _free_float_weighted(out: list[list[tuple[int, int]]], es: list[int], ef: list[int], pf: int) -> list[int]:
     ff = [pf - f for f in ef]
     for u, links in enumerate(out):
         if links:
@@ -926,9 +915,7 @@ def _g_forward(st: _State, u: int, ps: datetime) -> None:
     ef[u] = cal.add_working_minutes(best, d)
 
 
-def _g_late_finish(
-    st: _State, u: int, bound: datetime, succ_s: list[datetime], succ_f: list[datetime]
-) -> datetime:
+def _g_late_finish(st: _State, u: int, bound: datetime, succ_s: list[datetime], succ_f: list[datetime]) -> datetime:
     """Latest finish of a free/started task given its successors' dates (late or displayed)."""
     net = st.net
     cal = net.cals[u]
@@ -1074,10 +1061,7 @@ def _general(net: _Net) -> _Result:
         st.ds, st.df = st.ls[:], st.lf[:]
         for u in _early_display(net):
             st.ds[u], st.df[u] = st.es[u], st.ef[u]
-    tf = [
-        0 if kind[u] == _COMPLETE else net.cals[u].working_minutes_between(st.ef[u], st.lf[u])
-        for u in range(n)
-    ]
+    tf = [0 if kind[u] == _COMPLETE else net.cals[u].working_minutes_between(st.ef[u], st.lf[u]) for u in range(n)]
     ff = [0 if kind[u] == _COMPLETE else _g_free_float(st, u, pf_early) for u in range(n)]
     return _Result(st.es, st.ef, st.ls, st.lf, st.ds, st.df, tf, ff, order)
 

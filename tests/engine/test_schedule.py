@@ -66,9 +66,7 @@ def links(*pairs: str) -> list[Dependency]:
     return [Dependency(p[0], p[1]) for p in pairs]
 
 
-def check(
-    s: Schedule, task_id: str, es: int, ef: int, ls: int, lf: int, tf_days: float, ff_days: float
-) -> None:
+def check(s: Schedule, task_id: str, es: int, ef: int, ls: int, lf: int, tf_days: float, ff_days: float) -> None:
     ts = s[task_id]
     assert (ts.early_start, ts.early_finish) == (S(es), F(ef)), task_id
     assert (ts.late_start, ts.late_finish) == (S(ls), F(lf)), task_id
@@ -186,18 +184,14 @@ def test_no_task_starts_before_the_project_start_whatever_its_lead() -> None:
 
 def test_elapsed_lag_counts_calendar_time() -> None:
     # A(2d) ends Tue 17:00; + 24 h elapsed = Wed 17:00 -> B starts at the next working time, Thu 08:00
-    s = run(
-        [Task("A", 2 * D), Task("B", D)], [Dependency("A", "B", lag_minutes=24 * 60, lag_is_elapsed=True)]
-    )
+    s = run([Task("A", 2 * D), Task("B", D)], [Dependency("A", "B", lag_minutes=24 * 60, lag_is_elapsed=True)])
     assert not s.fast_path
     assert (s["B"].early_start, s["B"].early_finish) == (S(3), F(4))
     # backward: LF_A = LS_B - 24 h = Wed 08:00 -> the end of working time before it: Tue 17:00
     assert s["A"].late_finish == F(2)
     assert s["A"].total_float_minutes == 0
     # 48 h elapsed from Friday 17:00 ends on Sunday 17:00 -> Monday 08:00, while 2 working days -> Wed
-    elapsed = run(
-        [Task("A", 5 * D), Task("B", D)], [Dependency("A", "B", lag_minutes=2880, lag_is_elapsed=True)]
-    )
+    elapsed = run([Task("A", 5 * D), Task("B", D)], [Dependency("A", "B", lag_minutes=2880, lag_is_elapsed=True)])
     working = run([Task("A", 5 * D), Task("B", D)], [Dependency("A", "B", lag_minutes=2 * D)])
     assert elapsed["B"].early_start == datetime(2025, 1, 13, 8)
     assert working["B"].early_start == datetime(2025, 1, 15, 8)
@@ -219,9 +213,7 @@ CHAIN = [Task("A", 2 * D), Task("B", 2 * D), Task("C", D)]  # A 0-2 -> B 2-4 -> 
 
 
 def chain(constrained: str, constraint: Constraint, **kw: object) -> Schedule:
-    tasks = [
-        Task(t.id, t.duration_minutes, constraint=constraint if t.id == constrained else None) for t in CHAIN
-    ]
+    tasks = [Task(t.id, t.duration_minutes, constraint=constraint if t.id == constrained else None) for t in CHAIN]
     return run(tasks, links("AB", "BC"), **kw)
 
 
@@ -377,9 +369,7 @@ def test_working_saturday_on_the_project_calendar() -> None:
     # Saturday Jan 11 is worked 08:00-12:00: a 3-day task from Thursday 08:00 works Thursday (480),
     # Friday (480), Saturday morning (240) and Monday morning (240) -> Monday 12:00
     cal = STD.with_exceptions(CalendarException(date(2025, 1, 11), intervals=((480, 720),)))
-    s = run(
-        [Task("A", 3 * D, constraint=Constraint(ConstraintType.SNET, datetime(2025, 1, 9, 8)))], calendar=cal
-    )
+    s = run([Task("A", 3 * D, constraint=Constraint(ConstraintType.SNET, datetime(2025, 1, 9, 8)))], calendar=cal)
     assert s["A"].early_finish == datetime(2025, 1, 13, 12)
 
 
@@ -644,9 +634,7 @@ def _random_network(rng: random.Random) -> ProjectNetwork:
         constraint = None
         if rng.random() < 0.3:
             kind = rng.choice(list(ConstraintType))
-            when = MON + timedelta(
-                days=rng.randint(0, 30), hours=rng.randint(0, 23), minutes=rng.choice([0, 30])
-            )
+            when = MON + timedelta(days=rng.randint(0, 30), hours=rng.randint(0, 23), minutes=rng.choice([0, 30]))
             constraint = Constraint(kind, when if kind.needs_date else None)
         actual_start = actual_finish = None
         pct = 0.0
