@@ -69,7 +69,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from pmo.engine.calendar import STANDARD_DAY, CalendarException, DayPattern, WorkingCalendar
 from pmo.engine.errors import EngineError, FileFormatError
