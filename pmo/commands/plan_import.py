@@ -21,14 +21,32 @@ def run_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"pmo import: {path}: no such file", file=sys.stderr)
         return 2
+    from pmo.portfolio.models import Portfolio
+
     project = Project.objects.filter(code=args.project).first()
-    if project is None:
-        print(f"pmo import: no project with code {args.project!r}", file=sys.stderr)
+    if project is None and not args.portfolio:
+        print(f"pmo import: no project with code {args.project!r} (add --portfolio CODE to create it)", file=sys.stderr)
         return 2
     try:
-        result = interchange.plan_import(
-            actor=SYSTEM, project=project, filename=path.name, content=path.read_bytes(), file_format=args.format
-        )
+        if project is None:
+            portfolio = Portfolio.objects.filter(code=args.portfolio).first()
+            if portfolio is None:
+                print(f"pmo import: no portfolio with code {args.portfolio!r}", file=sys.stderr)
+                return 2
+            project, result = interchange.project_create_from_file(
+                actor=SYSTEM,
+                portfolio=portfolio,
+                code=args.project,
+                name=args.name or "",
+                filename=path.name,
+                content=path.read_bytes(),
+                file_format=args.format,
+            )
+            print(f"Created project {project.code} {project.name} in {portfolio.name}.")
+        else:
+            result = interchange.plan_import(
+                actor=SYSTEM, project=project, filename=path.name, content=path.read_bytes(), file_format=args.format
+            )
     except DomainError as error:
         print(f"pmo import: {path}: {error.message} Nothing was imported.", file=sys.stderr)
         return 2
@@ -43,11 +61,16 @@ def add_parsers(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "import",
         help="import a Microsoft Project or Primavera file into a project's plan",
-        description="Replace the plan of the project CODE with the tasks, links, calendars, resources and "
-        "assignments of FILE, all or nothing. MSPDI (.xml) always; .mpp, .xer and PMXML with the 'mpp' extra.",
+        description="Replace the plan of the project CODE (or create it with --portfolio) with the tasks, "
+        "links, calendars, resources and assignments of FILE, all or nothing. MSPDI (.xml) always; .mpp, .xer "
+        "and PMXML with the 'mpp' extra.",
     )
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("--project", required=True, metavar="CODE", help="the project's code")
+    parser.add_argument(
+        "--portfolio", metavar="CODE", help="create the project in this portfolio when no project has the code"
+    )
+    parser.add_argument("--name", help="the new project's name (default: the file's project name)")
     parser.add_argument(
         "--format", choices=["mspdi", "mpp", "xer", "pmxml"], default=None, help="default: from the extension"
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from pmo.core.access import can
 from pmo.core.errors import ValidationFailed
@@ -299,3 +300,37 @@ def _import_baselines(
             for r in rows
         )
     return len(by_number)
+
+
+def project_create_from_file(
+    *,
+    actor: Any,
+    portfolio: Any,
+    code: str,
+    filename: str,
+    content: bytes,
+    name: str = "",
+    file_format: str | None = None,
+) -> tuple[Project, ImportResult]:
+    """A new project (state: planning) in `portfolio` whose plan is the file's, all or nothing."""
+    from pmo.core.access import person_id_of
+    from pmo.portfolio import services as portfolio_services
+
+    source = read_plan(filename=filename, content=content, file_format=file_format)
+    manager_id = person_id_of(actor)
+    with transaction.atomic():
+        project = portfolio_services.project_create(
+            actor=actor,
+            code=code,
+            name=(name or source.name or Path(filename).stem)[:200],
+            portfolio=portfolio,
+            manager=Person.objects.filter(pk=manager_id).first() if manager_id else None,
+            planned_start=source.start.date() if source.start else None,
+        )
+        result = plan_import(actor=actor, project=project, filename=filename, content=content, file_format=file_format)
+        plan = services.plan_of(project)
+        if plan.scheduled_finish:
+            portfolio_services.project_update(
+                actor=actor, project=project, planned_finish=timezone.localdate(plan.scheduled_finish)
+            )
+    return project, result

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import replace
 from collections import Counter, defaultdict
+from dataclasses import replace
 from typing import Any
 
 from django.db import transaction

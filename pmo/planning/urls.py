@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/<int:pk>/plan/compare/", views.baseline_compare, name="plan-compare"),
     path("projects/<int:pk>/plan/export.xml", views.plan_export, name="plan-export"),
     path("projects/<int:pk>/plan/import/", views.plan_import, name="plan-import"),
+    path("portfolios/<int:portfolio_pk>/import/", views.project_import_new, name="project-import-new"),
     path("leveling/", leveling_views.leveling_start, name="leveling-start"),
     path("leveling/<int:pk>/", leveling_views.leveling_run, name="leveling-run"),
     path("leveling/<int:pk>/status.json", leveling_views.leveling_status, name="leveling-status"),

@@ -249,3 +249,36 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         _say(request, error, f"Nothing was imported from {upload.name}. ")
     return _back(project)
+
+
+@login_required
+@require_POST
+def project_import_new(request: HttpRequest, portfolio_pk: int) -> HttpResponse:
+    """A new project in the portfolio, planned from an uploaded file."""
+    from pmo.planning import interchange
+    from pmo.portfolio.models import Portfolio
+
+    portfolio = Portfolio.objects.filter(pk=portfolio_pk).first()
+    if portfolio is None or not can(request.user, "view", portfolio):
+        raise Http404("No such portfolio.")
+    back = HttpResponseRedirect(reverse("portfolios-detail", args=[portfolio.pk]) + "#import-project")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Choose a file to import.")
+        return back
+    try:
+        project, result = interchange.project_create_from_file(
+            actor=request.user,
+            portfolio=portfolio,
+            code=request.POST.get("code", "").strip(),
+            name=request.POST.get("name", "").strip(),
+            filename=upload.name,
+            content=upload.read(),
+        )
+    except DomainError as error:
+        _say(request, error, f"No project was created from {upload.name}. ")
+        return back
+    messages.success(
+        request, f"Created {project} with {result.tasks} tasks and {result.links} links from {upload.name}."
+    )
+    return HttpResponseRedirect(reverse("plan", args=[project.pk]))

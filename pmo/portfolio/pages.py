@@ -115,6 +115,7 @@ def _leveling_context(portfolio: Portfolio, user: Any) -> dict[str, Any]:
     from pmo.planning.models import LevelingRun
 
     return {
+        "can_import_project": can(user, "add", Project(portfolio=portfolio, manager_id=person_id_of(user))),
         "level_candidates": list(
             Project.objects.filter(portfolio=portfolio, tasks__isnull=False)
             .exclude(state__in=["closed", "cancelled", "proposed"])

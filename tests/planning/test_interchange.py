@@ -125,3 +125,29 @@ def test_microsoft_project_files_import_with_their_tasks_and_links(roles, org):
     for path in files:
         result = interchange.plan_import(actor=SYSTEM, project=org["p2"], filename=path.name, content=path.read_bytes())
         assert (result.tasks, result.links) == (16, 8), path.name
+
+
+def test_new_project_from_a_file_on_the_portfolio_page_and_the_command_line(client_for, org, planned, tmp_path, capsys):
+    content = interchange.export_mspdi(planned)
+    client = client_for(Role.PORTFOLIO_MANAGER)
+    response = client.post(
+        f"/portfolios/{org['portfolio'].pk}/import/",
+        {"code": "P9", "name": "", "file": SimpleUploadedFile("mobile.xml", content, content_type="application/xml")},
+        follow=True,
+    )
+    assert "Created P9 P1 Mobile app with 4 tasks and 2 links from mobile.xml." in response.content.decode()
+    created = org["portfolio"].projects.get(code="P9")
+    assert table(created) == table(planned)
+    response = client.post(
+        f"/portfolios/{org['portfolio'].pk}/import/",
+        {"code": "P10", "file": SimpleUploadedFile("bad.xml", content[:200], content_type="application/xml")},
+        follow=True,
+    )
+    assert "No project was created from bad.xml." in response.content.decode()
+    assert not org["portfolio"].projects.filter(code="P10").exists()
+    path = tmp_path / "plan.xml"
+    path.write_bytes(content)
+    assert main(["import", str(path), "--project", "NEW-1", "--portfolio", "OPS", "--name", "Copied plan"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "Created project NEW-1 Copied plan in Operations."
+    assert main(["import", str(path), "--project", "NEW-2"]) == 2
+    assert "add --portfolio CODE to create it" in capsys.readouterr().err
