@@ -43,7 +43,7 @@ pytest: $(STAMP)
 
 test-postgres: $(STAMP)
 	@test -n "$$DATABASE_URL" || (echo "make test-postgres: set DATABASE_URL=postgres://user@127.0.0.1:PORT/db"; exit 2)
-	$(BIN)/pytest -q -m "not e2e" $(PYTEST_ARGS) tests
+	$(BIN)/pytest -q -m "not e2e" $(PYTEST_ARGS) tests pmo/engine
 
 e2e: $(STAMP)
 	@test -x /usr/bin/chromium || (echo "make e2e: /usr/bin/chromium is missing (apt-get install chromium)"; exit 2)

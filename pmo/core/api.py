@@ -58,9 +58,7 @@ def me(request: HttpRequest) -> Any:
     }
 
 
-@router.get(
-    "/tokens", response={200: list[TokenOut], **ERRORS}, summary="My API tokens", operation_id="tokens_list"
-)
+@router.get("/tokens", response={200: list[TokenOut], **ERRORS}, summary="My API tokens", operation_id="tokens_list")
 def list_tokens(request: HttpRequest) -> Any:
     return [token_out(t) for t in ApiToken.objects.filter(user=request.user)]
 

@@ -87,3 +87,44 @@ def history_of(obj: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
     ).select_related("actor")
+
+
+def readable_changes(model: type[models.Model], changes: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The changes of an event as people read them: field labels, choice labels, formatted money and dates."""
+    rows = []
+    for name, change in changes.items():
+        try:
+            field = model._meta.get_field(name)
+        except Exception:  # a derived entry such as "predecessors" or "plan replaced"
+            field = None
+        label = str(getattr(field, "verbose_name", name.replace("_", " "))).capitalize()
+        rows.append((label, _readable(field, change.get("old")), _readable(field, change.get("new"))))
+    return rows
+
+
+def _readable(field: Any, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    if choices and value in choices:
+        return str(choices[value])
+    if isinstance(field, models.DecimalField):
+        try:
+            return f"{Decimal(str(value)):,.2f}".rstrip("0").rstrip(".")
+        except ArithmeticError:
+            return str(value)
+    if isinstance(field, models.DateTimeField):
+        try:
+            return dt.datetime.fromisoformat(str(value)).strftime("%d %b %Y %H:%M")
+        except ValueError:
+            return str(value)
+    if isinstance(field, models.DateField):
+        try:
+            return dt.date.fromisoformat(str(value)).strftime("%d %b %Y")
+        except ValueError:
+            return str(value)
+    if isinstance(field, models.BooleanField):
+        return "Yes" if value else "No"
+    return str(value)

@@ -59,9 +59,7 @@ class Area:
     sections: Callable[[Any, Any], list[Section]] = lambda obj, user: []
     initial: Callable[[Any, dict[str, str]], dict[str, Any]] = lambda user, params: {}
     columns_for: Callable[[Any], tuple[Column, ...]] | None = None  # per-user columns (hide money from some)
-    extra: Callable[[Any, Any], dict[str, Any]] = (
-        lambda obj, user: {}
-    )  # more context for a custom detail page
+    extra: Callable[[Any, Any], dict[str, Any]] = lambda obj, user: {}  # more context for a custom detail page
     detail_template: str = "web/detail.html"
     empty_text: str = "Nothing to show yet."
 

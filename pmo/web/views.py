@@ -123,7 +123,7 @@ def record_detail(request: HttpRequest, area: Area, pk: int) -> HttpResponse:
         "can_change": can(request.user, "change", obj),
         "can_delete": can(request.user, "delete", obj),
         "can_view_history": can(request.user, "view_history", obj),
-        "history": list(audit.history_of(obj)[:5]) if can(request.user, "view_history", obj) else [],
+        "history": _readable(area, audit.history_of(obj)[:5]) if can(request.user, "view_history", obj) else [],
         **area.extra(obj, request.user),
     }
     return render(request, area.detail_template, context)
@@ -201,7 +201,12 @@ def record_history(request: HttpRequest, area: Area, pk: int) -> HttpResponse:
     obj = _load(area, request.user, pk)
     require(request.user, "view_history", obj)
     page = Paginator(audit.history_of(obj), 50).get_page(request.GET.get("page"))
-    return render(request, "web/history.html", {"area": area, "obj": obj, "page": page})
+    events = _readable(area, page.object_list)
+    return render(request, "web/history.html", {"area": area, "obj": obj, "page": page, "events": events})
+
+
+def _readable(area: Area, events: Any) -> list[dict[str, Any]]:
+    return [{"event": e, "rows": audit.readable_changes(area.model, e.changes)} for e in events]
 
 
 # --- pages outside the areas -------------------------------------------------------------------
@@ -221,13 +226,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["project_total"] = sum(by_state.values())
         if can(user, "view_financials", Project):
             by_health = dict(
-                Project.objects.exclude(state__in=["closed", "cancelled"])
-                .values_list("health")
-                .annotate(n=Count("pk"))
+                Project.objects.exclude(state__in=["closed", "cancelled"]).values_list("health").annotate(n=Count("pk"))
             )
-            context["health"] = [
-                {"key": h.value, "label": h.label, "count": by_health.get(h.value, 0)} for h in Health
-            ]
+            context["health"] = [{"key": h.value, "label": h.label, "count": by_health.get(h.value, 0)} for h in Health]
         person = person_id_of(user)
         if person is not None:
             context["my_projects"] = list(

@@ -119,6 +119,8 @@ def test_create_and_edit_through_the_pages(client_for, roles, org):
     history = client.get(f"/projects/{project.pk}/history/").content.decode()
     assert "Created</strong> by pm" in history and "Updated</strong> by pm" in history
     assert '<td class="old">Portal</td><td class="new">Customer portal</td>' in history
+    assert '<td>Health</td><td class="old">Green</td><td class="new">Amber</td>' in history
+    assert '<td>Budget</td><td class="old">—</td><td class="new">1,000</td>' in history
 
 
 def test_edit_with_a_stale_version_shows_a_conflict(client_for, roles, org):

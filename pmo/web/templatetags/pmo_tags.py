@@ -35,17 +35,3 @@ def show(value: Any, kind: str = "text") -> str:
     if isinstance(value, Decimal):
         return money(value)
     return format_html("{}", value)
-
-
-@register.filter
-def field_label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
-
-
-@register.filter
-def audit_value(value: Any) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
