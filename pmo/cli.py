@@ -23,9 +23,7 @@ def run_manage(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="pmo", description="pmo: the platform a Project Management Office runs on."
-    )
+    parser = argparse.ArgumentParser(prog="pmo", description="pmo: the platform a Project Management Office runs on.")
     parser.add_argument("--version", action="version", version=f"pmo {pmo.__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:

@@ -23,33 +23,23 @@ def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-def error_response(
-    api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, details: Any = None
-):
-    return api.create_response(
-        request, {"code": code, "message": message, "details": details or {}}, status=status
-    )
+def error_response(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, details: Any = None):
+    return api.create_response(request, {"code": code, "message": message, "details": details or {}}, status=status)
 
 
 def install(api: NinjaAPI) -> None:
     def on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         fields: dict[str, list[str]] = {}
         for error in exc.errors:
-            fields.setdefault(_field_name(error.get("loc", ())), []).append(
-                error.get("msg", "Invalid value.")
-            )
+            fields.setdefault(_field_name(error.get("loc", ())), []).append(error.get("msg", "Invalid value."))
         summary = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in fields.items())
-        return error_response(
-            api, request, 422, "validation_error", f"Invalid input: {summary}", {"fields": fields}
-        )
+        return error_response(api, request, 422, "validation_error", f"Invalid input: {summary}", {"fields": fields})
 
     def on_domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
         return error_response(api, request, exc.status, exc.code, exc.message, exc.details)
 
     def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return error_response(
-            api, request, 403, "permission_denied", str(exc) or "You are not allowed to do this."
-        )
+        return error_response(api, request, 403, "permission_denied", str(exc) or "You are not allowed to do this.")
 
     def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
         return error_response(api, request, 404, "not_found", str(exc) or "Not found.")

@@ -87,8 +87,7 @@ def add_parsers(subparsers: Any) -> None:
     demo = subparsers.add_parser(
         "demo",
         help="migrate, load the demo portfolio if the database is empty, and serve",
-        description="Migrate the database, load the demo portfolio the first time, print the sign-ins "
-        "and serve.",
+        description="Migrate the database, load the demo portfolio the first time, print the sign-ins and serve.",
     )
     demo.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     demo.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -97,8 +96,7 @@ def add_parsers(subparsers: Any) -> None:
     serve = subparsers.add_parser(
         "serve",
         help="run the production server on the configured database",
-        description="Serve pmo with gunicorn on the database in DATABASE_URL. "
-        "Run 'pmo manage migrate' first.",
+        description="Serve pmo with gunicorn on the database in DATABASE_URL. Run 'pmo manage migrate' first.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")

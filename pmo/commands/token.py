@@ -30,9 +30,7 @@ def run_token_create(args: argparse.Namespace) -> int:
 
 
 def add_parsers(subparsers: Any) -> None:
-    token = subparsers.add_parser(
-        "token", help="manage personal API tokens", description="Manage API tokens."
-    )
+    token = subparsers.add_parser("token", help="manage personal API tokens", description="Manage API tokens.")
     token_sub = token.add_subparsers(dest="token_command", required=True, metavar="COMMAND")
     create = token_sub.add_parser(
         "create",

@@ -402,8 +402,7 @@ def _compile(problem: LevelingProblem) -> _Compiled:
                 raise UnknownTaskError(prec.task, referenced_by=task.id, field="predecessor")
             if prec.type not in _PRECEDENCE_TYPES:
                 raise InvalidInputError(
-                    f"task {task.id!r}: unknown dependency type {prec.type!r} on {prec.task!r} "
-                    "(use FS, SS, FF or SF)"
+                    f"task {task.id!r}: unknown dependency type {prec.type!r} on {prec.task!r} (use FS, SS, FF or SF)"
                 )
             if isinstance(prec.lag, bool) or not isinstance(prec.lag, int):
                 raise InvalidInputError(f"task {task.id!r}: lag on {prec.task!r} must be an integer")
@@ -636,9 +635,7 @@ class _Heuristic:
         n = c.n
         self.n = n
         horizon = max(c.cpm_makespan, max(c.profile_end, default=0)) + max(c.dur, default=0) + 1
-        self.avail0 = [
-            [c.cap(r, t) for t in range(max(horizon, c.profile_end[r]))] for r in range(len(c.res_ids))
-        ]
+        self.avail0 = [[c.cap(r, t) for t in range(max(horizon, c.profile_end[r]))] for r in range(len(c.res_ids))]
         self.zero_rel = [0] * n
         # Reversed problem: start'(j) = T - finish(j); an edge i->j (delta) becomes j->i.
         self.rpreds: list[tuple[Edge, ...]] = [
@@ -669,9 +666,7 @@ class _Heuristic:
             overrun = float(sum(max(0, f - dl) for f, dl in zip(finish, self.deadlines, strict=True)))
         if self.objective == "makespan":
             return (overrun, float(makespan), makespan)
-        delay = sum(
-            w * max(0, f - tg) for w, f, tg in zip(c.project_priority, finish, self.targets, strict=True)
-        )
+        delay = sum(w * max(0, f - tg) for w, f, tg in zip(c.project_priority, finish, self.targets, strict=True))
         return (overrun, delay, makespan)
 
     def offer(self, starts: list[int]) -> _ScheduleKey:
@@ -775,9 +770,7 @@ class _Heuristic:
         if len(set(c.project_of)) > 1:
             # Multi-project: favour high-priority projects (slack per unit of priority).
             prio = c.project_priority
-            rules.append(
-                [(ls[j] - c.es[j]) / max(prio[c.project_of[j]], 1e-9) + 1e-6 * ls[j] for j in range(n)]
-            )
+            rules.append([(ls[j] - c.es[j]) / max(prio[c.project_of[j]], 1e-9) + 1e-6 * ls[j] for j in range(n)])
         return rules
 
     def sampled_order(self, prio: Sequence[float], rng: random.Random, alpha: float) -> list[int]:
@@ -986,10 +979,7 @@ def _result(
         value = float(makespan)
     else:
         value = float(
-            sum(
-                c.project_priority[p] * max(0, finish[p] - c.project_target(p))
-                for p in range(len(c.project_ids))
-            )
+            sum(c.project_priority[p] * max(0, finish[p] - c.project_target(p)) for p in range(len(c.project_ids)))
         )
     delays, bottlenecks = _explain(c, starts)
     return LevelingResult(
@@ -1248,66 +1238,40 @@ def _latest_starts(c: _Compiled, deadline: Sequence[int]) -> list[int]:
 
 
 _CPSAT_TUNING: dict[str, object] = {}  # extra CP-SAT parameters (experiments)
-
+_EXP: dict[str, object] = {}
 _PRIORITY_SCALE = 1000  # CP-SAT needs integer weights: priorities are rounded to 1/1000
 
 
-def _solve_exact(
+@dataclass
+class _Round:
+    code: int
+    starts: list[int] | None
+    bound: float  # solver's proven bound on its objective
+
+
+def _cpsat_round(  # noqa: C901 - a linear sequence of model-building steps
     c: _Compiled,
     *,
+    horizon: int,
+    objective: LevelingObjective,
+    within_float: bool,
+    hint: Sequence[int] | None,
     time_limit_s: float,
     seed: int,
     num_workers: int,
-    objective: LevelingObjective,
-    within_float: bool,
-    warm_start: bool,
-    started: float,
-) -> LevelingResult:
+) -> _Round:
     from ortools.sat.python import cp_model  # local import: OR-Tools is slow to load
 
     n = c.n
-    stop_at = started + time_limit_s
-    heuristic_stop = started + 0.25 * time_limit_s
-    h = _Heuristic(c, objective, within_float, lambda: time.perf_counter() >= heuristic_stop)
-    hint: list[int] | None = None
-    hint_key: _ScheduleKey = (math.inf, math.inf, 0)
-    static_bound = float(c.static_lb) if objective == "makespan" else 0.0
-
-    def finish(
-        starts: Sequence[int], status: LevelingStatus, lower: int, bound: float, message: str = ""
-    ) -> LevelingResult:
-        return _result(
-            c,
-            starts,
-            status=status,
-            lower=lower,
-            objective=objective,
-            objective_bound=bound,
-            started=started,
-            mode="exact",
-            message=message,
-        )
-
-    if n == 0:
-        return finish([], "optimal", 0, 0.0)
-    if warm_start:
-        h.run(seed, _default_iterations(n))
-        if h.best is not None:
-            hint, hint_key = h.best, h.best_key
-            if h.done():
-                return finish(hint, "optimal", c.static_lb, static_bound, "the heuristic met the lower bound")
-
-    hint_ok = hint is not None and hint_key[0] == 0
-    horizon = hint_key[2] if objective == "makespan" and hint_ok else _safe_horizon(c)
     deadline = [horizon] * n
     if within_float:
         deadline = [min(horizon, c.project_cpm_finish[c.project_of[j]]) for j in range(n)]
     ls = _latest_starts(c, deadline)
+    if any(ls[j] < c.es[j] for j in range(n)):
+        return _Round(cp_model.INFEASIBLE, None, math.inf)
 
     model = cp_model.CpModel()
-    starts = [model.new_int_var(c.es[j], max(c.es[j], ls[j]), f"s{j}") for j in range(n)]
-    if any(ls[j] < c.es[j] for j in range(n)):  # only possible with inconsistent deadlines
-        model.add_bool_or([])  # pragma: no cover - keeps the model infeasible
+    starts = [model.new_int_var(c.es[j], ls[j], f"s{j}") for j in range(n)]
     for j in range(n):
         for i, delta in c.preds[j]:
             model.add(starts[j] >= starts[i] + delta)
@@ -1317,9 +1281,7 @@ def _solve_exact(
         if not any(delta + c.dur[k] >= c.dur[j] for k, delta in c.succs[j]):
             model.add(makespan >= starts[j] + c.dur[j])
 
-    intervals = {
-        j: model.new_fixed_size_interval_var(starts[j], c.dur[j], f"i{j}") for j in range(n) if c.dem[j]
-    }
+    intervals = {j: model.new_fixed_size_interval_var(starts[j], c.dur[j], f"i{j}") for j in range(n) if c.dem[j]}
     for r in range(len(c.res_ids)):
         users = [(j, q) for j in range(n) for rr, q in c.dem[j] if rr == r]
         if not users:
@@ -1337,36 +1299,35 @@ def _solve_exact(
                 ivs.append(model.new_fixed_size_interval_var(t, end - t, f"cap{r}_{t}"))
                 demands.append(cap - level)
             t = end
-        if objective == "makespan":
+        if objective == "makespan" and _EXP.get("tail", True):
             # Nothing runs after the makespan: lets the cumulative reason about the end.
             ivs.append(model.new_interval_var(makespan, horizon - makespan, horizon, f"tail{r}"))
             demands.append(cap)
         model.add_cumulative(ivs, demands, cap)
 
-    weights = [round(p * _PRIORITY_SCALE) for p in c.project_priority]
-    n_proj = len(c.project_ids)
     if objective == "weighted_delay":
-        delays_v = []
-        for p in range(n_proj):
-            members = [j for j in range(n) if c.project_of[j] == p]
+        weights = [round(p * _PRIORITY_SCALE) for p in c.project_priority]
+        lates = []
+        for p in range(len(c.project_ids)):
             fin = model.new_int_var(c.project_release[p], horizon, f"finish_p{p}")
-            for j in members:
-                model.add(fin >= starts[j] + c.dur[j])
+            for j in range(n):
+                if c.project_of[j] == p:
+                    model.add(fin >= starts[j] + c.dur[j])
             late = model.new_int_var(0, horizon, f"delay_p{p}")
             model.add(late >= fin - c.project_target(p))
-            delays_v.append(late)
-        model.minimize((horizon + 1) * sum(w * d for w, d in zip(weights, delays_v, strict=True)) + makespan)
+            lates.append(late)
+        model.minimize((horizon + 1) * sum(w * x for w, x in zip(weights, lates, strict=True)) + makespan)
     else:
         model.minimize(makespan)
 
     if hint is not None and all(c.es[j] <= hint[j] <= ls[j] for j in range(n)):
         for j in range(n):
             model.add_hint(starts[j], hint[j])
-        model.add_hint(makespan, hint_key[2])
+        model.add_hint(makespan, max(hint[j] + c.dur[j] for j in range(n)))
 
     solver = cp_model.CpSolver()
     prm = solver.parameters
-    prm.max_time_in_seconds = max(0.05, stop_at - time.perf_counter())
+    prm.max_time_in_seconds = max(0.01, time_limit_s)
     prm.num_workers = num_workers
     prm.random_seed = seed
     for name, value in _CPSAT_TUNING.items():
@@ -1375,45 +1336,104 @@ def _solve_exact(
         else:
             setattr(prm, name, value)
     code = solver.solve(model)
-
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        found = [int(solver.value(v)) for v in starts]
-        left = h.forward(_ordered([float(x) for x in found], c.preds, c.succs))
-        if left is not None and h.key(left) <= h.key(found):
-            found = left  # same objective, every task as early as possible
-        if objective == "makespan":
-            lower = max(c.static_lb, math.ceil(solver.best_objective_bound - 1e-6))
-            bound = float(lower)
-        else:
-            lower = c.static_lb
-            bound = (solver.best_objective_bound // (horizon + 1)) / _PRIORITY_SCALE
-        status: LevelingStatus = "optimal" if code == cp_model.OPTIMAL else "feasible"
-        result = finish(found, status, lower, bound)
-        if status == "feasible" and objective == "makespan" and result.makespan <= lower:
-            result = finish(found, "optimal", lower, bound)
-        return result
-    if code == cp_model.INFEASIBLE:
-        if within_float and hint is not None:
-            return finish(
-                hint,
-                "infeasible",
-                c.static_lb,
-                static_bound,
-                "no schedule keeps every project within its float (proven); the schedule shown is "
-                f"the heuristic's best effort, overrunning by {int(hint_key[0])} period(s) in total",
-            )
-        return _infeasible_result(c, objective, started, "exact", "no feasible schedule exists (proven)")
     if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in the model above
         raise InvalidInputError(f"internal model error: {model.validate()}")
-    # UNKNOWN: the time ran out before the solver found anything better than the hint.
-    if hint is not None and hint_ok:
-        return finish(hint, "feasible", c.static_lb, static_bound, "time limit reached; heuristic schedule")
-    if hint is not None:
-        return finish(
-            hint,
-            "infeasible",
-            c.static_lb,
-            static_bound,
-            "no schedule within the float found before the time limit (not proven); best effort shown",
+    found = [int(solver.value(v)) for v in starts] if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    bound = solver.best_objective_bound if found is not None else math.inf if code == cp_model.INFEASIBLE else 0.0
+    if objective == "weighted_delay" and math.isfinite(bound):
+        bound = (bound // (horizon + 1)) / _PRIORITY_SCALE
+    return _Round(code, found, bound)
+
+
+def _solve_exact(  # noqa: C901 - the solve loop and its outcomes
+    c: _Compiled,
+    *,
+    time_limit_s: float,
+    seed: int,
+    num_workers: int,
+    objective: LevelingObjective,
+    within_float: bool,
+    warm_start: bool,
+    started: float,
+) -> LevelingResult:
+    from ortools.sat.python import cp_model  # local import: OR-Tools is slow to load
+
+    n = c.n
+    stop_at = started + time_limit_s
+    heuristic_stop = started + float(_EXP.get("hshare", 0.25)) * time_limit_s  # type: ignore[arg-type]
+    h = _Heuristic(c, objective, within_float, lambda: time.perf_counter() >= heuristic_stop)
+    lower = c.static_lb
+    bound = float(c.static_lb) if objective == "makespan" else 0.0
+
+    def finish(starts: Sequence[int], status: LevelingStatus, message: str = "") -> LevelingResult:
+        return _result(
+            c,
+            starts,
+            status=status,
+            lower=lower,
+            objective=objective,
+            objective_bound=bound,
+            started=started,
+            mode="exact",
+            message=message,
         )
-    return _infeasible_result(c, objective, started, "exact", "no schedule found within the time limit")
+
+    if n == 0:
+        return finish([], "optimal")
+    if warm_start:
+        h.run(seed, int(_EXP.get("hiter", _default_iterations(n))))  # type: ignore[call-overload]
+        if h.done():
+            assert h.best is not None
+            return finish(h.best, "optimal", "the heuristic met the lower bound")
+
+    rounds = int(_EXP.get("rounds", 1))  # type: ignore[call-overload]
+    proven = False
+    infeasible = False
+    while True:
+        remaining = stop_at - time.perf_counter()
+        if remaining < 0.02 or rounds <= 0:
+            break
+        feasible = h.best is not None and h.best_key[0] == 0
+        horizon = h.best_key[2] if objective == "makespan" and feasible else _safe_horizon(c)
+        out = _cpsat_round(
+            c,
+            horizon=horizon,
+            objective=objective,
+            within_float=within_float,
+            hint=h.best,
+            time_limit_s=remaining / rounds,
+            seed=seed,
+            num_workers=num_workers,
+        )
+        rounds -= 1
+        if out.code == cp_model.INFEASIBLE:
+            infeasible = True
+            break
+        if out.starts is not None:
+            h.improve(out.starts)  # justification may shorten the solver's schedule further
+            if objective == "makespan":
+                lower = max(lower, math.ceil(out.bound - 1e-6))
+                bound = float(lower)
+            else:
+                bound = max(bound, out.bound)
+            if out.code == cp_model.OPTIMAL or (objective == "makespan" and h.best_key[2] <= lower):
+                proven = True
+                break
+        seed += 1
+
+    if h.best is None:
+        if infeasible:
+            return _infeasible_result(c, objective, started, "exact", "no feasible schedule exists (proven)")
+        return _infeasible_result(c, objective, started, "exact", "no schedule found within the time limit")
+    if h.best_key[0] > 0:
+        overrun = int(h.best_key[0])
+        why = "(proven)" if infeasible else "within the time limit (not proven)"
+        return finish(
+            h.best,
+            "infeasible",
+            f"no schedule keeps every project within its float {why}; the schedule shown is the best "
+            f"effort, overrunning the critical-path finishes by {overrun} period(s) in total",
+        )
+    if proven:
+        return finish(h.best, "optimal")
+    return finish(h.best, "feasible")

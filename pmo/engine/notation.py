@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from pmo.engine.errors import InvalidInputError
 
 _UNITS = {"m": 1, "min": 1, "h": 60, "hr": 60, "d": None, "day": None, "w": None, "wk": None}
-_DURATION = re.compile(
-    r"^\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<elapsed>e)?(?P<unit>min|m|hr|h|day|d|wk|w)?\s*$", re.I
-)
+_DURATION = re.compile(r"^\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<elapsed>e)?(?P<unit>min|m|hr|h|day|d|wk|w)?\s*$", re.I)
 _LINK = re.compile(
     r"^\s*(?P<task>\d+)\s*(?P<type>FS|SS|FF|SF)?\s*"
     r"(?:(?P<sign>[+-])\s*(?P<lag>\d+(?:\.\d+)?\s*e?(?:min|m|hr|h|day|d|wk|w)?))?\s*$",
@@ -67,9 +65,7 @@ def format_duration(minutes: int, *, minutes_per_day: int = 480) -> str:
     >>> format_duration(1440), format_duration(720), format_duration(90), format_duration(0)
     ('3d', '1.5d', '90m', '0d')
     """
-    if minutes % minutes_per_day == 0 or (
-        minutes >= minutes_per_day and (minutes * 2) % minutes_per_day == 0
-    ):
+    if minutes % minutes_per_day == 0 or (minutes >= minutes_per_day and (minutes * 2) % minutes_per_day == 0):
         return f"{minutes / minutes_per_day:g}d"
     if minutes % 60 == 0:
         return f"{minutes // 60}h"

@@ -16,7 +16,7 @@ ROW = 26
 BAR = 14
 HEADER = 44
 LABEL_WIDTH = 280
-MAX_WIDTH = 1060  # fits the content column of a 1366-pixel laptop screen
+MAX_WIDTH = 1040  # fits the content card of a 1366-pixel laptop screen
 
 
 def _fmt(value: dt.datetime | None) -> str:
@@ -42,7 +42,7 @@ def render_gantt(
     origin -= dt.timedelta(days=origin.weekday())  # weeks start on Monday
     end = max(finishes) + dt.timedelta(days=7)
     span_days = max(7.0, (end - origin).total_seconds() / 86400)
-    px_per_day = max(2.0, min(36.0, (MAX_WIDTH - LABEL_WIDTH) / span_days))
+    px_per_day = max(0.5, min(36.0, (MAX_WIDTH - LABEL_WIDTH - 20) / span_days))
     width = LABEL_WIDTH + span_days * px_per_day + 20
     height = HEADER + ROW * len(rows) + 10
 
@@ -57,9 +57,15 @@ def render_gantt(
     ]
     # Time scale: month labels on top, week lines below.
     month = origin.replace(day=1)
+    month_width = 30.4 * px_per_day
+    label_format = "%b %Y" if month_width >= 62 else "%b %y" if month_width >= 44 else "%b"
+    every = 1 if month_width >= 26 else 3  # on long plans, label every quarter
+    last_label = -1000.0
     while month < end:
         mx = max(LABEL_WIDTH, x(month))
-        out.append(f'<text x="{mx + 4:.1f}" y="16" class="g-month">{month.strftime("%b %Y")}</text>')
+        if mx - last_label >= 40 and (month.month - 1) % every == 0:
+            out.append(f'<text x="{mx + 4:.1f}" y="16" class="g-month">{month.strftime(label_format)}</text>')
+            last_label = mx
         out.append(f'<line x1="{mx:.1f}" y1="0" x2="{mx:.1f}" y2="{height}" class="g-month-line"/>')
         month = (month + dt.timedelta(days=32)).replace(day=1)
     week = origin

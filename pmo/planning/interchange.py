@@ -93,7 +93,7 @@ def project_plan(project: Project) -> ProjectPlan:
             if str(bt.task_uid) in uid_of.values()
         ]
     return ProjectPlan(
-        name=f"{project.code} {project.name}",
+        name=project.name,
         start=mappers.to_local(plan.start or plan.scheduled_start),
         finish=mappers.to_local(plan.finish) if plan.direction == "backward" else None,
         status_date=mappers.to_local(plan.status_date),
@@ -312,19 +312,23 @@ def project_create_from_file(
     name: str = "",
     file_format: str | None = None,
 ) -> tuple[Project, ImportResult]:
-    """A new project (state: planning) in `portfolio` whose plan is the file's, all or nothing."""
+    """A new project in `portfolio` whose plan is the file's, all or nothing. It starts in planning when the
+    actor may approve projects there, else as a proposal."""
     from pmo.core.access import person_id_of
     from pmo.portfolio import services as portfolio_services
 
     source = read_plan(filename=filename, content=content, file_format=file_format)
     manager_id = person_id_of(actor)
+    manager = Person.objects.filter(pk=manager_id).first() if manager_id else None
+    state = "planning" if can(actor, "approve", Project(portfolio=portfolio, manager=manager)) else "proposed"
     with transaction.atomic():
         project = portfolio_services.project_create(
             actor=actor,
+            state=state,
             code=code,
             name=(name or source.name or Path(filename).stem)[:200],
             portfolio=portfolio,
-            manager=Person.objects.filter(pk=manager_id).first() if manager_id else None,
+            manager=manager,
             planned_start=source.start.date() if source.start else None,
         )
         result = plan_import(actor=actor, project=project, filename=filename, content=content, file_format=file_format)

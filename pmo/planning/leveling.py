@@ -134,7 +134,8 @@ def solve(run: LevelingRun) -> dict[str, Any]:
         delay = result.delays.get(task_id)
         if delay is not None and delay.resource and delay.resource_delay > 0:
             delayed_by_project[str(task.project_id)][delay.resource] += delay.resource_delay
-        if old_start is not None and start > _day(old_start, origin, calendar):
+        # Only delays that resources cause count: rounding work under way to whole days is not a move.
+        if old_start is not None and start > unconstrained.starts.get(task_id, start):
             moved_tasks.append(
                 {
                     "task_id": task.pk,

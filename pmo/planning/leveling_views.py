@@ -55,7 +55,8 @@ def leveling_run(request: HttpRequest, pk: int) -> HttpResponse:
             "result": run.result,
             "can_accept": run.status == LevelingRun.Status.DONE
             and all(can(request.user, "change", p) for p in projects),
-            "can_discard": run.status in (LevelingRun.Status.DONE, LevelingRun.Status.FAILED),
+            "can_discard": run.status in (LevelingRun.Status.DONE, LevelingRun.Status.FAILED)
+            and (run.created_by_id == request.user.pk or all(can(request.user, "change", p) for p in projects)),
         },
     )
 

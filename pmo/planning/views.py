@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -34,7 +35,9 @@ def _back(project: Project, anchor: str = "") -> HttpResponseRedirect:
 
 def _say(request: HttpRequest, error: DomainError, prefix: str = "") -> None:
     if isinstance(error, ValidationFailed):
-        text = "; ".join(f"{name.replace('_', ' ')}: {' '.join(msgs)}" for name, msgs in error.fields.items())
+        text = "; ".join(
+            f"{name.replace('_', ' ').capitalize()}: {' '.join(msgs)}" for name, msgs in error.fields.items()
+        )
     else:
         text = error.message
     messages.error(request, f"{prefix}{text}")
@@ -146,7 +149,8 @@ def task_save(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
         )
         messages.success(
             request,
-            f"Task {task.uid} saved; the plan now finishes {services.plan_of(project).scheduled_finish:%d %b %Y}.",
+            f"Task {task.uid} saved; the plan now finishes "
+            f"{timezone.localtime(services.plan_of(project).scheduled_finish):%d %b %Y}.",
         )
     except DomainError as error:
         _say(request, error, f"Task {task.uid} was not saved. ")

@@ -9,9 +9,7 @@ class OrgUnit(BusinessModel):
 
     code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=200)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
 
     class Meta:
         ordering = ("name",)

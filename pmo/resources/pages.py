@@ -41,9 +41,7 @@ people = Area(
         ("Active", "Yes" if p.active else "No"),
     ],
     sections=lambda p, user: [
-        project_rows_section(
-            "Projects managed", selectors.projects().filter(manager=p), user, "Manages no project."
-        ),
+        project_rows_section("Projects managed", selectors.projects().filter(manager=p), user, "Manages no project."),
         project_rows_section(
             "Projects sponsored", selectors.projects().filter(sponsor=p), user, "Sponsors no project."
         ),

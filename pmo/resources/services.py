@@ -16,9 +16,7 @@ def org_unit_create(*, actor: Any, **fields: Any) -> OrgUnit:
     return record_create(actor=actor, model=OrgUnit, fields=fields, allowed=ORG_UNIT_FIELDS)
 
 
-def org_unit_update(
-    *, actor: Any, org_unit: OrgUnit, expected_version: int | None = None, **changes: Any
-) -> OrgUnit:
+def org_unit_update(*, actor: Any, org_unit: OrgUnit, expected_version: int | None = None, **changes: Any) -> OrgUnit:
     parent = changes.get("parent")
     while parent is not None:
         if parent.pk == org_unit.pk:
@@ -37,9 +35,7 @@ def person_create(*, actor: Any, **fields: Any) -> Person:
     return record_create(actor=actor, model=Person, fields=fields, allowed=PERSON_FIELDS)
 
 
-def person_update(
-    *, actor: Any, person: Person, expected_version: int | None = None, **changes: Any
-) -> Person:
+def person_update(*, actor: Any, person: Person, expected_version: int | None = None, **changes: Any) -> Person:
     return record_update(
         actor=actor, obj=person, changes=changes, allowed=PERSON_FIELDS, expected_version=expected_version
     )

@@ -43,9 +43,7 @@ def test_list_projects_with_filters_search_ordering_and_pagination(org, pm_token
     assert [p["code"] for p in body["items"]] == ["P2"]
     status, body = api(client, "get", "/projects?q=mobile", **bearer(pm_token))
     assert [p["code"] for p in body["items"]] == ["P1"]
-    status, body = api(
-        client, "get", f"/projects?program_id={org['program'].pk}&state=proposed", **bearer(pm_token)
-    )
+    status, body = api(client, "get", f"/projects?program_id={org['program'].pk}&state=proposed", **bearer(pm_token))
     assert [p["code"] for p in body["items"]] == ["P1"]
     item = body["items"][0]
     assert item["budget"] == "1250000.00"
@@ -157,9 +155,7 @@ def test_executive_writes_are_refused_and_change_nothing(roles, org, method, suf
     if body and body.get("portfolio_id", 0) is None:
         body["portfolio_id"] = org["portfolio"].pk
     before = database_state()
-    status, response = api(
-        Client(), method, "/projects" + suffix.format(id=org["p1"].pk), body, **bearer(token)
-    )
+    status, response = api(Client(), method, "/projects" + suffix.format(id=org["p1"].pk), body, **bearer(token))
     assert status == 403
     assert response["code"] == "permission_denied"
     assert set(response) == {"code", "message", "details"}
@@ -168,9 +164,7 @@ def test_executive_writes_are_refused_and_change_nothing(roles, org, method, suf
 
 def test_project_manager_cannot_edit_someone_elses_project(org, pm_token):
     before = database_state()
-    status, body = api(
-        Client(), "patch", f"/projects/{org['p2'].pk}", {"name": "Mine now"}, **bearer(pm_token)
-    )
+    status, body = api(Client(), "patch", f"/projects/{org['p2'].pk}", {"name": "Mine now"}, **bearer(pm_token))
     assert (status, body["message"]) == (403, "You are not allowed to change project P2 Data lake.")
     assert database_state() == before
 

@@ -158,7 +158,7 @@ def test_project_manager_finds_creates_and_audits_a_project(page: Page) -> None:
     assert changes["Portfolio"] == ("—", "Digital Transformation")
     assert changes["Program"] == ("—", "Customer Experience")
     assert changes["Manager"] == ("—", "Tom Fischer")
-    assert changes["State"] == ("—", "proposed")
+    assert changes["State"] == ("—", "Proposed")
     assert_styled(page)
     screenshot(page, "04-project-history")
 

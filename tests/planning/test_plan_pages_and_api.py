@@ -122,7 +122,7 @@ def test_plan_page_edits_and_shows_the_gantt(client_for, org):
     response = client.post(
         f"/projects/{project.pk}/plan/tasks/{build.pk}/", {"name": "Build", "predecessors": "7"}, follow=True
     )
-    assert "Task 2 was not saved. predecessors: No task number 7 in this plan." in response.content.decode()
+    assert "Task 2 was not saved. Predecessors: No task number 7 in this plan." in response.content.decode()
     response = client.post(f"/projects/{project.pk}/plan/baselines/", {"name": "Approved"}, follow=True)
     assert "Baseline &#x27;Approved&#x27; captured." in response.content.decode()
 

@@ -64,9 +64,7 @@ def test_cancellation_needs_a_reason_and_is_audited_with_it(roles, org):
     with pytest.raises(ValidationFailed) as error:
         services.project_transition(actor=manager, project=org["p1"], to_state="cancelled")
     assert error.value.fields == {"comment": ["Say why the project is cancelled."]}
-    services.project_transition(
-        actor=manager, project=org["p1"], to_state="cancelled", comment="No business case"
-    )
+    services.project_transition(actor=manager, project=org["p1"], to_state="cancelled", comment="No business case")
     event = audit.history_of(org["p1"]).first()
     assert (event.comment, event.changes) == (
         "No business case",
@@ -82,12 +80,8 @@ def test_state_cannot_be_edited_directly(roles, org):
 
 def test_program_must_belong_to_the_projects_portfolio(roles, org):
     with pytest.raises(ValidationFailed) as error:
-        services.project_update(
-            actor=roles[Role.PMO_DIRECTOR], project=org["p1"], portfolio=org["other_portfolio"]
-        )
-    assert error.value.fields == {
-        "program": ["Program Customer belongs to portfolio Digital, not Operations."]
-    }
+        services.project_update(actor=roles[Role.PMO_DIRECTOR], project=org["p1"], portfolio=org["other_portfolio"])
+    assert error.value.fields == {"program": ["Program Customer belongs to portfolio Digital, not Operations."]}
 
 
 def test_finish_before_start_is_refused(roles, org):
@@ -95,16 +89,12 @@ def test_finish_before_start_is_refused(roles, org):
         services.project_update(
             actor=roles[Role.PROJECT_MANAGER], project=org["p1"], planned_finish=dt.date(2025, 12, 31)
         )
-    assert error.value.fields == {
-        "planned_finish": ["The planned finish cannot be before the planned start."]
-    }
+    assert error.value.fields == {"planned_finish": ["The planned finish cannot be before the planned start."]}
 
 
 def test_duplicate_code_names_the_field(roles, org):
     with pytest.raises(ValidationFailed) as error:
-        services.project_create(
-            actor=roles[Role.PMO_DIRECTOR], code="P2", name="Again", portfolio=org["portfolio"]
-        )
+        services.project_create(actor=roles[Role.PMO_DIRECTOR], code="P2", name="Again", portfolio=org["portfolio"])
     assert error.value.fields == {"code": ["Project with this Code already exists."]}
     assert Project.objects.filter(code="P2").count() == 1
 
@@ -153,8 +143,6 @@ def test_demo_portfolio_is_complete(db):
     assert (Portfolio.objects.count(), Program.objects.count(), Project.objects.count()) == (3, 7, 40)
     assert Person.objects.count() == 25
     assert set(Project.objects.values_list("state", flat=True)) == set(LifecycleState.values)
-    assert {g for u in User.objects.all() for g in u.groups.values_list("name", flat=True)} == {
-        r.value for r in Role
-    }
+    assert {g for u in User.objects.all() for g in u.groups.values_list("name", flat=True)} == {r.value for r in Role}
     assert Project.objects.filter(manager__isnull=True).count() == 0
     assert SYSTEM.username == "system"

@@ -39,9 +39,7 @@ def test_navigation_shows_only_permitted_areas(client_for, org):
 
 def test_project_list_search_filter_sort_and_paginate(client_for, org):
     for i in range(30):
-        services.project_create(
-            actor=SYSTEM, code=f"X{i:02d}", name=f"Extra {i}", portfolio=org["other_portfolio"]
-        )
+        services.project_create(actor=SYSTEM, code=f"X{i:02d}", name=f"Extra {i}", portfolio=org["other_portfolio"])
     client = client_for(Role.PMO_ANALYST)
     first = client.get("/projects/").content.decode()
     assert codes_in(first)[:3] == ["P1", "P2", "X00"]
@@ -49,9 +47,7 @@ def test_project_list_search_filter_sort_and_paginate(client_for, org):
     second = client.get("/projects/?page=2").content.decode()
     assert codes_in(second) == [f"X{i:02d}" for i in range(23, 30)]
     assert codes_in(client.get("/projects/?q=mobile").content.decode()) == ["P1"]
-    assert codes_in(
-        client.get(f"/projects/?portfolio={org['portfolio'].pk}&sort=-code").content.decode()
-    ) == [
+    assert codes_in(client.get(f"/projects/?portfolio={org['portfolio'].pk}&sort=-code").content.decode()) == [
         "P2",
         "P1",
     ]
@@ -143,15 +139,11 @@ def test_edit_with_a_stale_version_shows_a_conflict(client_for, roles, org):
         },
     )
     assert response.status_code == 200
-    assert (
-        "was changed by someone else (you edited version 1, it is now version 2)" in response.content.decode()
-    )
+    assert "was changed by someone else (you edited version 1, it is now version 2)" in response.content.decode()
     assert Project.objects.get(pk=org["p1"].pk).name == "Changed meanwhile"
 
 
-@pytest.mark.parametrize(
-    "path", ["/projects/{id}/edit/", "/projects/{id}/delete/", "/projects/{id}/transition/"]
-)
+@pytest.mark.parametrize("path", ["/projects/{id}/edit/", "/projects/{id}/delete/", "/projects/{id}/transition/"])
 def test_executive_sees_no_edit_controls_and_posts_are_refused(client_for, org, path):
     client = client_for(Role.EXECUTIVE)
     page = client.get(f"/projects/{org['p1'].pk}/").content.decode()

@@ -114,9 +114,7 @@ class _Reader:
         demands_raw = doc.get("demands", {})
         if not isinstance(demands_raw, Mapping):
             raise self.fail(f"{where}: field 'demands' must be an object {{resource id: units}}")
-        demands = {
-            str(rid): self.integer(q, f"{where}: demand for {rid!r}", 0) for rid, q in demands_raw.items()
-        }
+        demands = {str(rid): self.integer(q, f"{where}: demand for {rid!r}", 0) for rid, q in demands_raw.items()}
         preds: list[Precedence] = []
         for k, item in enumerate(self.items(doc, "predecessors", where), start=1):
             if isinstance(item, str):
@@ -169,7 +167,9 @@ def read_neutral(source: str | Path | Mapping[str, Any], *, name: str | None = N
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise FileFormatError(f"invalid JSON: {exc.msg} (column {exc.colno})", path=label, line=exc.lineno) from None
+            raise FileFormatError(
+                f"invalid JSON: {exc.msg} (column {exc.colno})", path=label, line=exc.lineno
+            ) from None
     reader = _Reader(label)
     top = reader.obj(doc, "the document")
     unknown = sorted(set(top) - {"resources", "projects", "tasks"})

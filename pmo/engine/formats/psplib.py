@@ -244,4 +244,3 @@ def read_psplib(path_or_text: str | Path, *, name: str | None = None) -> PsplibP
         mpm_time=mpm_time,
         name=Path(label).name,
     )
-
