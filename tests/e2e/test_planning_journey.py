@@ -243,8 +243,8 @@ def test_analyst_levels_projects_and_the_director_accepts(page: Page) -> None:
         cells = row_texts(rows.nth(index))
         assert cells == [
             f"{proposal['code']} {proposal['name']}",
-            proposal["finish_before"][:10],
-            proposal["finish_after"][:10],
+            dt.datetime.fromisoformat(proposal["finish_before"]).strftime("%d %b %Y"),
+            dt.datetime.fromisoformat(proposal["finish_after"]).strftime("%d %b %Y"),
             str(proposal["moved_days"]),
             str(proposal["delayed_tasks"]),
             proposal["bottleneck"] or "—",

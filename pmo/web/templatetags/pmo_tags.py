@@ -35,3 +35,14 @@ def show(value: Any, kind: str = "text") -> str:
     if isinstance(value, Decimal):
         return money(value)
     return format_html("{}", value)
+
+
+@register.filter
+def isodate(value: str | None) -> str:
+    """'2027-05-31T17:00:00' -> '31 May 2027' (stored results keep dates as ISO text)."""
+    if not value:
+        return "—"
+    try:
+        return dt.datetime.fromisoformat(str(value)).strftime("%d %b %Y")
+    except ValueError:
+        return str(value)
