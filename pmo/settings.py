@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pmo.resources",
     "pmo.portfolio",
     "pmo.planning",
+    "pmo.selection",
     "pmo.web",
 ]
 

@@ -43,7 +43,10 @@ class Resource:
     orderings: tuple[str, ...] = ("name",)
     m2m: dict[str, tuple[str, type[Model]]] = field(default_factory=dict)  # input "objective_ids" -> kwarg
     tag: str = ""
-    obj_kwarg: str = ""  # the service's keyword for the record ("project"); default: the model name
+    obj_kwarg: str = ""
+    scope: Callable[[QuerySet[Any], Any], QuerySet[Any]] = lambda qs, user: (
+        qs
+    )  # rows the caller may see  # the service's keyword for the record ("project"); default: the model name
 
 
 def resolve_relations(
@@ -102,7 +105,7 @@ def register(router: Router, res: Resource) -> None:
     op = res.path.replace("-", "_")
 
     def load(request: HttpRequest, pk: int) -> Any:
-        obj = res.queryset().filter(pk=pk).first()
+        obj = res.scope(res.queryset(), request.user).filter(pk=pk).first()
         if obj is None or not can(request.user, "view", obj):
             from django.http import Http404
 
@@ -118,7 +121,7 @@ def register(router: Router, res: Resource) -> None:
     )
     def list_records(request: HttpRequest, params: Query[ListParams], filters: Query[Filters]) -> Any:
         require(request.user, "view", res.model)
-        qs = res.queryset()
+        qs = res.scope(res.queryset(), request.user)
         for name, value in filters.dict(exclude_none=True).items():
             qs = qs.filter(**{name: value})
         qs = _order(_search(qs, params.q, res.search_fields), params.ordering, res.orderings)

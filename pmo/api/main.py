@@ -7,6 +7,7 @@ from pmo.core.api import router as account_router
 from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
 from pmo.resources.api import router as resources_router
+from pmo.selection.api import router as selection_router
 
 api = NinjaAPI(
     title="pmo API",
@@ -24,3 +25,4 @@ api.add_router("/", account_router)
 api.add_router("/", portfolio_router)
 api.add_router("/", resources_router)
 api.add_router("/", planning_router)
+api.add_router("/", selection_router)

@@ -114,6 +114,32 @@ def _task_rule(user: Any, roles: frozenset[Role], action: str, task: Any) -> boo
     return action == "view" or can(user, "change", task.project)
 
 
+def _proposal_rule(user: Any, roles: frozenset[Role], action: str, proposal: Any) -> bool:
+    from pmo.selection.lifecycle import EDITABLE, FINAL
+
+    own = proposal.requester_id is not None and proposal.requester_id == getattr(user, "pk", None)
+    decider = Role.PMO_DIRECTOR in roles or (
+        Role.PORTFOLIO_MANAGER in roles and _manages_portfolio(user, proposal.portfolio_id)
+    )
+    if action == "view":
+        return own or bool(roles - {Role.REQUESTER})
+    if action == "add":
+        return proposal.requester_id in (None, getattr(user, "pk", None))
+    if action in ("change", "delete"):
+        if proposal.state in FINAL:
+            return False
+        if action == "delete":
+            return own and proposal.state == "draft"
+        return (own and proposal.state in EDITABLE) or decider
+    if action in ("submit", "withdraw"):
+        return own or decider
+    if action == "evaluate":
+        return decider or Role.PMO_ANALYST in roles
+    if action == "decide":
+        return decider
+    return False
+
+
 def _any_holder(user: Any, roles: frozenset[Role], action: str, obj: Any) -> bool:
     return True  # the model permission alone decides
 
@@ -123,10 +149,19 @@ OBJECT_RULES: dict[str, Callable[[Any, frozenset[Role], str, Any], bool]] = {
     "portfolio.program": _program_rule,
     "portfolio.project": _project_rule,
     "planning.task": _task_rule,
+    "selection.proposal": _proposal_rule,
 }
 
 # Actions that are not Django model permissions; each names the model permission it builds on.
-DERIVED_ACTIONS = {"approve": "change", "cancel": "change", "transition": "change"}
+DERIVED_ACTIONS = {
+    "approve": "change",
+    "cancel": "change",
+    "transition": "change",
+    "submit": "change",
+    "withdraw": "change",
+    "evaluate": "view",
+    "decide": "view",
+}
 
 
 def can(user: Any, action: str, target: type[Model] | Model) -> bool:

@@ -29,9 +29,11 @@ PROGRAM = "portfolio.program"
 PROJECT = "portfolio.project"
 PERSON = "resources.person"
 ORG_UNIT = "resources.orgunit"
+PROPOSAL = "selection.proposal"
 TASK = "planning.task"
 CALENDAR = "planning.workcalendar"
-BUSINESS_MODELS = (OBJECTIVE, PORTFOLIO, PROGRAM, PROJECT, PERSON, ORG_UNIT, TASK, CALENDAR)
+BUSINESS_MODELS = (OBJECTIVE, PORTFOLIO, PROGRAM, PROJECT, PERSON, ORG_UNIT, TASK, CALENDAR, PROPOSAL)
+PROPOSE = frozenset({"view", "add", "change", "delete"})  # object rules keep people to their own proposals
 
 _READ_ALL = {model: VIEW for model in BUSINESS_MODELS}
 
@@ -43,20 +45,22 @@ MODEL_PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         PROGRAM: ALL,
         PROJECT: ALL,
         TASK: ALL,
+        PROPOSAL: ALL,
     },
-    Role.PMO_ANALYST: dict(_READ_ALL),
-    Role.PROJECT_MANAGER: {**_READ_ALL, PROJECT: ALL, TASK: ALL},
+    Role.PMO_ANALYST: {**_READ_ALL, PROPOSAL: PROPOSE},
+    Role.PROJECT_MANAGER: {**_READ_ALL, PROJECT: ALL, TASK: ALL, PROPOSAL: PROPOSE},
     Role.PROJECT_ADMINISTRATOR: {
         **_READ_ALL,
         PROJECT: frozenset({"view", "add", "change"}),
         TASK: ALL,
         CALENDAR: ALL,
+        PROPOSAL: PROPOSE,
         PERSON: frozenset({"view", "add", "change"}),
         ORG_UNIT: frozenset({"view", "add", "change"}),
     },
     Role.EXECUTIVE: dict(_READ_ALL),
-    Role.TEAM_MEMBER: dict(_READ_ALL),
-    Role.REQUESTER: {OBJECTIVE: VIEW, PORTFOLIO: VIEW, PROGRAM: VIEW, PROJECT: VIEW},
+    Role.TEAM_MEMBER: {**_READ_ALL, PROPOSAL: PROPOSE},
+    Role.REQUESTER: {OBJECTIVE: VIEW, PORTFOLIO: VIEW, PROGRAM: VIEW, PROJECT: VIEW, PROPOSAL: PROPOSE},
 }
 
 

@@ -58,6 +58,7 @@ class Area:
     default_sort: str = "name"
     sections: Callable[[Any, Any], list[Section]] = lambda obj, user: []
     initial: Callable[[Any, dict[str, str]], dict[str, Any]] = lambda user, params: {}
+    scope: Callable[[QuerySet[Any], Any], QuerySet[Any]] = lambda qs, user: qs  # rows this user may see
     columns_for: Callable[[Any], tuple[Column, ...]] | None = None  # per-user columns (hide money from some)
     extra: Callable[[Any, Any], dict[str, Any]] = lambda obj, user: {}  # more context for a custom detail page
     detail_template: str = "web/detail.html"

@@ -4,10 +4,11 @@ from django.urls import include, path
 from pmo.portfolio import pages as portfolio_pages
 from pmo.portfolio import views as portfolio_views
 from pmo.resources import pages as resource_pages
+from pmo.selection import pages as selection_pages
 from pmo.web import views
 from pmo.web.areas import Area
 
-AREAS: tuple[Area, ...] = (*portfolio_pages.AREAS, *resource_pages.AREAS)
+AREAS: tuple[Area, ...] = (*portfolio_pages.AREAS, *selection_pages.AREAS, *resource_pages.AREAS)
 
 
 def area_urls(area: Area) -> list:
@@ -28,6 +29,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", views.account, name="account"),
     path("", include("pmo.planning.urls")),
+    path("", include("pmo.selection.urls")),
     path(
         "projects/<int:pk>/transition/",
         portfolio_views.project_transition,

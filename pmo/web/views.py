@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.forms import ModelMultipleChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -45,7 +46,7 @@ def render_section(section: Section) -> dict[str, Any]:
 
 
 def _load(area: Area, user: Any, pk: int) -> Any:
-    obj = area.queryset().filter(pk=pk).first()
+    obj = area.scope(area.queryset(), user).filter(pk=pk).first()
     if obj is None or not can(user, "view", obj):
         raise Http404(f"No {area.singular} with id {pk}.")
     return obj
@@ -59,7 +60,7 @@ def _querystring(params: dict[str, str], **changes: Any) -> str:
 @login_required
 def record_list(request: HttpRequest, area: Area) -> HttpResponse:
     require(request.user, "view", area.model)
-    qs = area.queryset()
+    qs = area.scope(area.queryset(), request.user)
     params = {k: v for k, v in request.GET.items() if k != "page"}
     search = request.GET.get("q", "").strip()
     if search:
@@ -135,7 +136,7 @@ def _save_form(request: HttpRequest, area: Area, form: Any, obj: Any | None) -> 
         return None
     data = dict(form.cleaned_data)
     expected_version = data.pop("version", None)
-    m2m = {name: data.pop(name) for name in list(data) if name == "objectives"}
+    m2m = {name: data.pop(name) for name in list(data) if isinstance(form.fields.get(name), ModelMultipleChoiceField)}
     try:
         if obj is None:
             return area.create(actor=request.user, **data, **m2m)
