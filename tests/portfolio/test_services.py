@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.db.models import Count
 from django.core.exceptions import PermissionDenied
 
 from pmo.core import audit
@@ -145,4 +146,13 @@ def test_demo_portfolio_is_complete(db):
     assert set(Project.objects.values_list("state", flat=True)) == set(LifecycleState.values)
     assert {g for u in User.objects.all() for g in u.groups.values_list("name", flat=True)} == {r.value for r in Role}
     assert Project.objects.filter(manager__isnull=True).count() == 0
+    from pmo.selection.models import Proposal
+
+    assert dict(Proposal.objects.values_list("state").annotate(n=Count("pk"))) == {
+        "draft": 1,
+        "submitted": 2,
+        "under_evaluation": 5,
+        "deferred": 1,
+        "rejected": 1,
+    }
     assert SYSTEM.username == "system"
