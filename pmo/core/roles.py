@@ -30,9 +30,10 @@ PROJECT = "portfolio.project"
 PERSON = "resources.person"
 ORG_UNIT = "resources.orgunit"
 PROPOSAL = "selection.proposal"
+SCORING = "selection.scoringmodel"
 TASK = "planning.task"
 CALENDAR = "planning.workcalendar"
-BUSINESS_MODELS = (OBJECTIVE, PORTFOLIO, PROGRAM, PROJECT, PERSON, ORG_UNIT, TASK, CALENDAR, PROPOSAL)
+BUSINESS_MODELS = (OBJECTIVE, PORTFOLIO, PROGRAM, PROJECT, PERSON, ORG_UNIT, TASK, CALENDAR, PROPOSAL, SCORING)
 PROPOSE = frozenset({"view", "add", "change", "delete"})  # object rules keep people to their own proposals
 
 _READ_ALL = {model: VIEW for model in BUSINESS_MODELS}
@@ -47,7 +48,7 @@ MODEL_PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         TASK: ALL,
         PROPOSAL: ALL,
     },
-    Role.PMO_ANALYST: {**_READ_ALL, PROPOSAL: PROPOSE},
+    Role.PMO_ANALYST: {**_READ_ALL, PROPOSAL: PROPOSE, SCORING: ALL},
     Role.PROJECT_MANAGER: {**_READ_ALL, PROJECT: ALL, TASK: ALL, PROPOSAL: PROPOSE},
     Role.PROJECT_ADMINISTRATOR: {
         **_READ_ALL,

@@ -112,3 +112,77 @@ class ResourceDemand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fte} FTE {self.role} for {self.months} months"
+
+
+class ScoringModel(BusinessModel):
+    """How the PMO scores proposals: weighted criteria, the weights given directly or derived by AHP."""
+
+    class Weighting(models.TextChoices):
+        DIRECT = "direct", "Weights given directly"
+        AHP = "ahp", "Weights derived by AHP pairwise comparison"
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    weighting = models.CharField(max_length=10, choices=Weighting.choices, default=Weighting.DIRECT)
+    ahp_matrix = models.JSONField(default=list, blank=True, help_text="Pairwise comparisons, criteria in order.")
+    consistency_ratio = models.FloatField(null=True, blank=True, editable=False)
+    evaluators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="scoring_models")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    class Kind(models.TextChoices):
+        RATED = "rated", "Rated by evaluators (1–5)"
+        NPV = "npv", "Net present value"
+        IRR = "irr", "Internal rate of return"
+        PAYBACK = "payback", "Payback period (years)"
+        COST = "total_cost", "Total cost"
+        BENEFIT = "total_benefit", "Total benefit"
+        STRATEGIC_FIT = "strategic_fit", "Strategic fit (objective ratings)"
+        RISK = "risk", "Risk level"
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+
+    model = models.ForeignKey(ScoringModel, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RATED)
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    weight = models.DecimalField(
+        max_digits=7, decimal_places=4, default=Decimal("1"), validators=[MinValueValidator(0)]
+    )
+    levels = models.JSONField(default=list, blank=True, help_text="What each rating 1–5 means.")
+
+    class Meta:
+        ordering = ("model", "position", "pk")
+        constraints = [models.UniqueConstraint(fields=["model", "name"], name="criterion_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Evaluation(models.Model):
+    """One evaluator's rating of one proposal on one rated criterion."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="evaluations")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="evaluations")
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evaluations")
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "criterion", "evaluator"], name="one_rating_per_evaluator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator} rates {self.proposal.code} {self.criterion}: {self.rating}"

@@ -12,13 +12,21 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from pmo.selection.models import ScoringModel
+
     path = request.path
-    items = [
-        {"label": "Overview", "url": "/", "icon": "◎", "active": path == "/"},
-        *(
-            {"label": a.title, "url": f"/{a.key}/", "icon": a.icon, "active": path.startswith(f"/{a.key}/")}
-            for a in AREAS
-            if can(user, "view", a.model)
-        ),
-    ]
+    items = [{"label": "Overview", "url": "/", "icon": "◎", "active": path == "/"}]
+    for area in AREAS:
+        if can(user, "view", area.model):
+            items.append(
+                {
+                    "label": area.title,
+                    "url": f"/{area.key}/",
+                    "icon": area.icon,
+                    "active": path.startswith(f"/{area.key}/"),
+                }
+            )
+        if area.key == "proposals" and can(user, "view", ScoringModel):
+            items.append({"label": "Ranking", "url": "/ranking/", "icon": "↧", "active": path.startswith("/ranking/")})
+            items.append({"label": "Scoring", "url": "/scoring/", "icon": "⚖", "active": path.startswith("/scoring/")})
     return {"nav_items": items, "nav_roles": sorted(r.value for r in roles_of(user))}
