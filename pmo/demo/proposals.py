@@ -243,3 +243,56 @@ def load_demo_proposals(*, today: dt.date) -> int:
         for to_state, actor, comment in path:
             services.proposal_transition(actor=actor, proposal=proposal, to_state=to_state, comment=comment)
     return Proposal.objects.count()
+
+
+def load_demo_scoring() -> None:
+    """The PMO's standard scoring model, with AHP weights, and the analysts' first scores."""
+    from pmo.core.access import SYSTEM
+    from pmo.selection import scoring
+    from pmo.selection.models import Criterion
+
+    User = get_user_model()
+    analysts = list(User.objects.filter(username__in=["analyst", "analyst2", "portfolio"]).order_by("username"))
+    model = scoring.scoring_model_save(
+        actor=SYSTEM,
+        name="PMO standard",
+        description="Value, strategic fit, risk and deliverability; weights by AHP.",
+        criteria=[
+            scoring.CriterionSpec("Net present value", kind="npv"),
+            scoring.CriterionSpec("Strategic fit", kind="strategic_fit"),
+            scoring.CriterionSpec("Risk", kind="risk", direction="lower"),
+            scoring.CriterionSpec(
+                "Deliverability",
+                kind="rated",
+                levels=(
+                    "No team, unknown technology",
+                    "Team to be hired",
+                    "Team partly available",
+                    "Team available, known technology",
+                    "Done it before",
+                ),
+            ),
+        ],
+        evaluators=analysts,
+    )
+    scoring.scoring_model_set_ahp(
+        actor=SYSTEM,
+        model=model,
+        matrix=[[1, 2, 3, 2], [1 / 2, 1, 2, 1], [1 / 3, 1 / 2, 1, 1 / 2], [1 / 2, 1, 2, 1]],
+    )
+    deliverability = model.criteria.get(kind=Criterion.Kind.RATED)
+    ratings = {
+        "Customer app loyalty wallet": (4, 5),
+        "AI demand sensing": (2, 3),
+        "Paperless invoicing": (5, 4),
+        "Data catalogue and lineage": (3, 3),
+        "Dynamic pricing engine": (2, 1),
+    }
+    for title, (first, second) in ratings.items():
+        proposal = Proposal.objects.get(title=title)
+        scoring.evaluation_record(
+            actor=analysts[0], proposal=proposal, model=model, ratings={deliverability: (first, "")}
+        )
+        scoring.evaluation_record(
+            actor=analysts[1], proposal=proposal, model=model, ratings={deliverability: (second, "")}
+        )

@@ -30,7 +30,7 @@ def _facts(p: Proposal, user: Any) -> list[tuple[str, Any]]:
         ("Sponsor", p.sponsor or "—"),
         ("Requested by", p.requester.get_full_name() or p.requester.get_username() if p.requester_id else "—"),
         ("Risk", p.get_risk_level_display()),
-        ("Start window", f"{p.earliest_start or '—'} to {p.latest_start or '—'}"),
+        ("Start window", " to ".join(d.strftime("%d %b %Y") if d else "—" for d in (p.earliest_start, p.latest_start))),
         ("Duration", f"{p.duration_months} months" if p.duration_months else "—"),
         ("Total cost", {"money": money.total_cost, "currency": p.currency}),
         ("Total benefit", {"money": money.total_benefit, "currency": p.currency}),
@@ -49,6 +49,12 @@ def _facts(p: Proposal, user: Any) -> list[tuple[str, Any]]:
     ]
 
 
+def _is_evaluator(user: Any) -> bool:
+    from pmo.selection.models import ScoringModel
+
+    return ScoringModel.objects.filter(active=True, evaluators=getattr(user, "pk", None)).exists()
+
+
 def _extra(p: Proposal, user: Any) -> dict[str, Any]:
     moves = []
     for state, action in lifecycle.TRANSITIONS.get(p.state, {}).items():
@@ -62,6 +68,8 @@ def _extra(p: Proposal, user: Any) -> dict[str, Any]:
         "demands": list(p.demands.all()),
         "contributions": list(p.contributions.select_related("objective")),
         "can_edit_case": can(user, "change", p),
+        "can_score": p.state in (Proposal.State.SUBMITTED, Proposal.State.UNDER_EVALUATION)
+        and (can(user, "evaluate", p) or _is_evaluator(user)),
     }
 
 

@@ -1,8 +1,8 @@
 import datetime as dt
 
 import pytest
-from django.db.models import Count
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 
 from pmo.core import audit
 from pmo.core.access import SYSTEM
