@@ -140,6 +140,14 @@ def _proposal_rule(user: Any, roles: frozenset[Role], action: str, proposal: Any
     return False
 
 
+def _scenario_rule(user: Any, roles: frozenset[Role], action: str, scenario: Any) -> bool:
+    if action == "approve_selection":
+        return Role.PMO_DIRECTOR in roles or (
+            Role.PORTFOLIO_MANAGER in roles and _manages_portfolio(user, scenario.portfolio_id)
+        )
+    return True
+
+
 def _any_holder(user: Any, roles: frozenset[Role], action: str, obj: Any) -> bool:
     return True  # the model permission alone decides
 
@@ -150,6 +158,7 @@ OBJECT_RULES: dict[str, Callable[[Any, frozenset[Role], str, Any], bool]] = {
     "portfolio.project": _project_rule,
     "planning.task": _task_rule,
     "selection.proposal": _proposal_rule,
+    "selection.scenario": _scenario_rule,
 }
 
 # Actions that are not Django model permissions; each names the model permission it builds on.
@@ -161,6 +170,7 @@ DERIVED_ACTIONS = {
     "withdraw": "change",
     "evaluate": "view",
     "decide": "view",
+    "approve_selection": "change",
 }
 
 

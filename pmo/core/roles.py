@@ -31,9 +31,10 @@ PERSON = "resources.person"
 ORG_UNIT = "resources.orgunit"
 PROPOSAL = "selection.proposal"
 SCORING = "selection.scoringmodel"
+SCENARIO = "selection.scenario"
 TASK = "planning.task"
 CALENDAR = "planning.workcalendar"
-BUSINESS_MODELS = (OBJECTIVE, PORTFOLIO, PROGRAM, PROJECT, PERSON, ORG_UNIT, TASK, CALENDAR, PROPOSAL, SCORING)
+BUSINESS_MODELS = (OBJECTIVE, PORTFOLIO, PROGRAM, PROJECT, PERSON, ORG_UNIT, TASK, CALENDAR, PROPOSAL, SCORING, SCENARIO)
 PROPOSE = frozenset({"view", "add", "change", "delete"})  # object rules keep people to their own proposals
 
 _READ_ALL = {model: VIEW for model in BUSINESS_MODELS}
@@ -47,8 +48,9 @@ MODEL_PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         PROJECT: ALL,
         TASK: ALL,
         PROPOSAL: ALL,
+        SCENARIO: ALL,
     },
-    Role.PMO_ANALYST: {**_READ_ALL, PROPOSAL: PROPOSE, SCORING: ALL},
+    Role.PMO_ANALYST: {**_READ_ALL, PROPOSAL: PROPOSE, SCORING: ALL, SCENARIO: ALL},
     Role.PROJECT_MANAGER: {**_READ_ALL, PROJECT: ALL, TASK: ALL, PROPOSAL: PROPOSE},
     Role.PROJECT_ADMINISTRATOR: {
         **_READ_ALL,

@@ -186,3 +186,45 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluator} rates {self.proposal.code} {self.criterion}: {self.rating}"
+
+
+class Scenario(BusinessModel):
+    """A named selection of proposals under stated assumptions (budget per year, people per role), with the
+    optimiser's answer; scenarios are copied, edited, re-run, compared and finally approved."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Not run yet"
+        RUNNING = "running", "Running"
+        DONE = "done", "Solved"
+        FAILED = "failed", "Failed"
+        APPROVED = "approved", "Approved"
+
+    class Objective(models.TextChoices):
+        SCORE = "score", "Total score"
+        NPV = "npv", "Total NPV"
+
+    name = models.CharField(max_length=100, unique=True)
+    portfolio = models.ForeignKey(Portfolio, null=True, blank=True, on_delete=models.PROTECT, related_name="scenarios")
+    scoring_model = models.ForeignKey(ScoringModel, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    objective = models.CharField(max_length=10, choices=Objective.choices, default=Objective.SCORE)
+    budget_per_year = models.JSONField(default=dict, help_text='e.g. {"2027": 2000000, "2028": 1500000}')
+    capacity_per_role = models.JSONField(
+        default=dict, help_text='FTE available each month, e.g. {"Backend developer": 4}'
+    )
+    forced_in = models.ManyToManyField(Proposal, blank=True, related_name="+")
+    forced_out = models.ManyToManyField(Proposal, blank=True, related_name="+")
+    time_limit_s = models.FloatField(default=10)
+    frontier_points = models.PositiveSmallIntegerField(default=8)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=255, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return self.name

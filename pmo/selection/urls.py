@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pmo.selection import scoring_views, views
+from pmo.selection import scenario_views, scoring_views, views
 
 urlpatterns = [
     path("proposals/<int:pk>/business-case/", views.business_case, name="proposal-business-case"),
@@ -12,4 +12,11 @@ urlpatterns = [
     path("scoring/<int:pk>/edit/", scoring_views.model_edit, name="scoring-edit"),
     path("scoring/<int:pk>/ahp/", scoring_views.model_ahp, name="scoring-ahp"),
     path("ranking/", scoring_views.ranking, name="ranking"),
+    path("scenarios/", scenario_views.scenario_list, name="scenario-list"),
+    path("scenarios/new/", scenario_views.scenario_edit, name="scenario-create"),
+    path("scenarios/compare/", scenario_views.scenario_compare, name="scenario-compare"),
+    path("scenarios/<int:pk>/", scenario_views.scenario_detail, name="scenario-detail"),
+    path("scenarios/<int:pk>/edit/", scenario_views.scenario_edit, name="scenario-edit"),
+    path("scenarios/<int:pk>/status.json", scenario_views.scenario_status, name="scenario-status"),
+    path("scenarios/<int:pk>/<str:action>/", scenario_views.scenario_action, name="scenario-action"),
 ]

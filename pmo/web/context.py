@@ -29,4 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if area.key == "proposals" and can(user, "view", ScoringModel):
             items.append({"label": "Ranking", "url": "/ranking/", "icon": "↧", "active": path.startswith("/ranking/")})
             items.append({"label": "Scoring", "url": "/scoring/", "icon": "⚖", "active": path.startswith("/scoring/")})
+            items.append(
+                {"label": "Scenarios", "url": "/scenarios/", "icon": "⧉", "active": path.startswith("/scenarios/")}
+            )
     return {"nav_items": items, "nav_roles": sorted(r.value for r in roles_of(user))}
