@@ -34,7 +34,19 @@ SCORING = "selection.scoringmodel"
 SCENARIO = "selection.scenario"
 TASK = "planning.task"
 CALENDAR = "planning.workcalendar"
-BUSINESS_MODELS = (OBJECTIVE, PORTFOLIO, PROGRAM, PROJECT, PERSON, ORG_UNIT, TASK, CALENDAR, PROPOSAL, SCORING, SCENARIO)
+BUSINESS_MODELS = (
+    OBJECTIVE,
+    PORTFOLIO,
+    PROGRAM,
+    PROJECT,
+    PERSON,
+    ORG_UNIT,
+    TASK,
+    CALENDAR,
+    PROPOSAL,
+    SCORING,
+    SCENARIO,
+)
 PROPOSE = frozenset({"view", "add", "change", "delete"})  # object rules keep people to their own proposals
 
 _READ_ALL = {model: VIEW for model in BUSINESS_MODELS}

@@ -837,7 +837,8 @@ class _Heuristic:
             self.best_key = self.key([])
             return
         rng = random.Random(seed)
-        population: list[tuple[_ScheduleKey, list[int]]] = []
+        population: list[tuple[_ScheduleKey, list[int], tuple[int, ...]]] = []
+        seen: set[tuple[int, ...]] = set()  # schedules in the population (no duplicates)
 
         def as_list(starts: Sequence[int]) -> list[int]:
             return _ordered([float(starts[j]) for j in range(n)], c.preds, c.succs)
@@ -847,7 +848,10 @@ class _Heuristic:
             if s is None:
                 return
             s = self.improve(s)
-            population.append((self.key(s), as_list(s)))
+            sig = tuple(s)
+            if sig not in seen:
+                seen.add(sig)
+                population.append((self.key(s), as_list(s), sig))
 
         rules = self.rules()
         for prio in rules:
@@ -856,19 +860,21 @@ class _Heuristic:
                 return
         lb = c.static_lb
         # Phase 1: regret-biased sampling around the LFT rule.
-        samples = max(2, iterations // 3)
+        samples = max(2, min(iterations // 3, int(_EXP.get("samples", 100))))  # type: ignore[call-overload]
         for it in range(samples):
             if self.done(lb) or self.out_of_time():
                 return
             prio = rules[it % 2] if it % 3 else rules[0]
             evaluate(self.sampled_order(prio, rng, alpha=1.0 + (it % 3)))
         # Phase 2: a small genetic search over activity lists, seeded by the best so far.
-        pop_size = max(4, min(20, len(population)))
+        pop_size = int(_EXP.get("pop", max(20, min(40, iterations // 25))))  # type: ignore[call-overload]
         remaining = iterations - samples
         while remaining > 0:
             if self.done(lb) or self.out_of_time():
                 return
             population.sort(key=lambda e: e[0])
+            for _, _, gone in population[pop_size:]:
+                seen.discard(gone)
             del population[pop_size:]
             a = population[rng.randrange(len(population))][1]
             b = population[min(rng.randrange(len(population)), rng.randrange(len(population)))][1]
