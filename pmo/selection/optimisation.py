@@ -83,3 +83,66 @@ def build_problem(scenario: Scenario) -> dict[str, Any]:
             if name not in capacities:
                 capacities[name] = sum(r["costs"].get(name, 0.0) for r in rows)
     return {"capacities": capacities, "candidates": rows}
+
+
+def _money(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def _why_not(rejected: Any) -> str:
+    """One sentence on why a candidate was left out and what would get it in."""
+    if rejected.reason:
+        text = str(rejected.reason).rstrip(".")
+        return text[:1].upper() + text[1:] + "."
+    parts = []
+    if rejected.exceeded:
+        over = ", ".join(
+            f"{name} by {_money(amount) if name.startswith('budget') else f'{amount:g} FTE'}"
+            for name, amount in sorted(rejected.exceeded.items())
+        )
+        parts.append(f"would exceed {over}")
+    if rejected.conflicts:
+        parts.append(f"excludes {', '.join(rejected.conflicts)}")
+    if rejected.value_needed is not None:
+        parts.append(f"gets in if its value rises by {rejected.value_needed:.1f}")
+    return "; ".join(parts).capitalize() + "." if parts else ""
+
+
+def solve(problem: dict[str, Any], *, time_limit_s: float = 10.0, frontier_points: int = 0) -> dict[str, Any]:
+    """Run the portfolio optimiser on a problem of the `pmo select` shape; the answer has that command's JSON
+    shape plus an explanation for each candidate left out."""
+    from pmo.engine.selection import PortfolioCandidate, PortfolioProblem, efficient_frontier, optimise_portfolio
+
+    engine_problem = PortfolioProblem(
+        capacities=problem["capacities"],
+        candidates=tuple(
+            PortfolioCandidate(
+                c["id"],
+                c["value"],
+                c["costs"],
+                mandatory=c.get("mandatory", False),
+                requires=tuple(c.get("requires", ())),
+                excludes=tuple(c.get("excludes", ())),
+            )
+            for c in problem["candidates"]
+        ),
+    )
+    result = optimise_portfolio(engine_problem, time_limit_s=time_limit_s)
+    answer: dict[str, Any] = {
+        "status": result.status,
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap": result.gap,
+        "selected": list(result.selected),
+        "usage": dict(result.usage),
+        "binding": [b.dimension for b in result.binding],
+        "explanations": {r.id: _why_not(r) for r in result.rejected},
+    }
+    if frontier_points:
+        answer["frontier"] = [
+            {"budget_fraction": p.budget_fraction, "objective": p.objective or 0.0, "selected": list(p.selected)}
+            for p in efficient_frontier(
+                engine_problem, frontier_points, time_limit_s=max(0.5, time_limit_s / frontier_points)
+            )
+        ]
+    return answer

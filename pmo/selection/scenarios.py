@@ -164,7 +164,9 @@ def scenario_approve(*, actor: Any, scenario: Scenario, project_codes: dict[str,
                         comment=comment or f"Selected in scenario '{scenario.name}'.",
                     )
                 )
-            elif proposal.state == Proposal.State.UNDER_EVALUATION:
+            else:
+                if proposal.state == Proposal.State.SUBMITTED:
+                    services.proposal_transition(actor=actor, proposal=proposal, to_state="under_evaluation")
                 services.proposal_transition(
                     actor=actor,
                     proposal=proposal,

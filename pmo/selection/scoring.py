@@ -18,7 +18,8 @@ from pmo.core.errors import ValidationFailed
 from pmo.core.models import AuditEvent
 from pmo.core.services import record_create
 from pmo.engine.errors import EngineError
-from pmo.engine.scoring import ahp_weights, normalise
+from pmo.engine.scoring import normalise
+from pmo.engine.selection import ahp_weights
 from pmo.selection.models import Criterion, Evaluation, Proposal, ScoringModel
 from pmo.selection.selectors import financials
 
@@ -113,16 +114,24 @@ def scoring_model_set_ahp(*, actor: Any, model: ScoringModel, matrix: list[list[
             {"ahp_matrix": f"Compare all {len(criteria)} criteria with each other ({len(criteria)} x {len(criteria)})."}
         )
     try:
-        result = ahp_weights(matrix)
+        result = ahp_weights(matrix, labels=[c.name for c in criteria])
     except EngineError as error:
         raise ValidationFailed({"ahp_matrix": str(error)}) from error
-    if result.consistency_ratio > 0.1:
+    if result.refused:
+        hint = ""
+        if result.most_inconsistent is not None and result.suggested_value is not None:
+            i, j = result.most_inconsistent
+            hint = (
+                f" The comparison of {criteria[i].name} with {criteria[j].name} disagrees most; "
+                f"about {result.suggested_value:.2g} would fit the others."
+            )
         raise ValidationFailed(
             {
                 "ahp_matrix": (
                     f"The consistency ratio is {result.consistency_ratio:.2f}, above 0.10: some comparisons "
-                    "contradict others (if A beats B and B beats C, A should beat C by more). Revise them; the "
-                    "weights were not changed."
+                    "contradict others (if A beats B and B beats C, A should beat C by more)."
+                    + hint
+                    + " The weights were not changed."
                 )
             }
         )
