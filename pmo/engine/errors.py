@@ -110,3 +110,22 @@ class OptionalDependencyError(EngineError):
     >>> str(OptionalDependencyError("reading .mpp files needs MPXJ: pip install 'pmo[mpp]'"))
     "reading .mpp files needs MPXJ: pip install 'pmo[mpp]'"
     """
+
+
+class ConflictingMandatoryError(InfeasibleError):
+    """The must-do (mandatory) candidates of a portfolio cannot all be selected.
+
+    ``constraint`` names what they break: a capacity row (``"budget"``, or ``"role:backend@3"`` for
+    period 3 of a time-phased dimension) or an exclusion (``"excludes A / B"``); ``candidates`` lists the
+    must-do candidates involved.  The message explains it in words.
+
+    >>> err = ConflictingMandatoryError("must-dos need 120 of 'budget', capacity 100", constraint="budget",
+    ...                                 candidates=("A", "B"))
+    >>> isinstance(err, InfeasibleError), err.constraint, err.candidates
+    (True, 'budget', ('A', 'B'))
+    """
+
+    def __init__(self, message: str, *, constraint: str, candidates: Sequence[str] = ()) -> None:
+        self.constraint = constraint
+        self.candidates: tuple[str, ...] = tuple(candidates)
+        super().__init__(message)
