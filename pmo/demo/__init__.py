@@ -14,7 +14,7 @@ from django.db import transaction
 from pmo.core.access import SYSTEM
 from pmo.core.roles import Role
 from pmo.demo.plans import load_demo_plans
-from pmo.demo.proposals import load_demo_proposals, load_demo_scoring
+from pmo.demo.proposals import load_demo_proposals, load_demo_scenario, load_demo_scoring
 from pmo.portfolio import services as portfolio_services
 from pmo.portfolio.models import Portfolio
 from pmo.resources import services as resource_services
@@ -804,3 +804,4 @@ def load_demo(*, seed: int = 7, today: dt.date | None = None) -> None:
     load_demo_plans(today=today)
     load_demo_proposals(today=today)
     load_demo_scoring()
+    load_demo_scenario()

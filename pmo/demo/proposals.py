@@ -296,3 +296,21 @@ def load_demo_scoring() -> None:
         scoring.evaluation_record(
             actor=analysts[1], proposal=proposal, model=model, ratings={deliverability: (second, "")}
         )
+
+
+def load_demo_scenario() -> None:
+    """A first selection scenario for next year's Digital portfolio, not run yet."""
+    from pmo.selection import scenarios
+    from pmo.selection.models import ScoringModel
+
+    User = get_user_model()
+    scenarios.scenario_save(
+        actor=User.objects.get(username="analyst"),
+        name="Digital next year",
+        portfolio=Portfolio.objects.get(code="DIG"),
+        scoring_model=ScoringModel.objects.get(name="PMO standard"),
+        objective="score",
+        budget_per_year={"2027": "1200000", "2028": "600000"},
+        capacity_per_role={"Backend developer": "3", "Data engineer": "2", "Business analyst": "1"},
+        time_limit_s=5,
+    )
