@@ -11,7 +11,13 @@ from collections.abc import Sequence
 import pmo
 
 # Subcommand modules; each exposes add_parsers(subparsers) (several commands) or add_parser (one).
-COMMAND_MODULES = ("pmo.commands.server", "pmo.commands.token", "pmo.commands.schedule", "pmo.commands.plan_import")
+COMMAND_MODULES = (
+    "pmo.commands.server",
+    "pmo.commands.token",
+    "pmo.commands.schedule",
+    "pmo.commands.plan_import",
+    "pmo.commands.select",
+)
 
 
 def run_manage(args: argparse.Namespace) -> int:

@@ -72,10 +72,20 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or _EXTENSIONS.get(path.suffix.lower())
     if fmt is None:
         return _fail(f"{path}: cannot guess the format from the extension; use --format ({'|'.join(FORMATS)})")
-    if fmt in _NOT_YET:
-        return _fail(f"format {fmt} is not supported yet")
     if not path.is_file():
         return _fail(f"{path}: no such file")
+    if fmt in _NOT_YET:
+        # Project files (MSPDI, .mpp, .xer) are scheduled on their own calendars.
+        from pmo.commands.schedule_files import run_project_file
+
+        return run_project_file(
+            path,
+            fmt,
+            level=bool(args.level),
+            time_limit=float(getattr(args, "time_limit", 10.0)),
+            seed=int(args.seed),
+            as_json=bool(args.json),
+        )
     time_limit = float(getattr(args, "time_limit", 10.0))
     if not time_limit > 0:
         return _fail("--time-limit must be > 0")
