@@ -32,6 +32,7 @@ def test_navigation_shows_only_permitted_areas(client_for, org):
         "Programs",
         "Projects",
         "Strategy",
+        "Proposals",
     ]
     html = client_for(Role.PMO_ANALYST).get("/").content.decode()
     assert ">People</a>" in html and ">Organisation</a>" in html
