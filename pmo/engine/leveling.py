@@ -598,6 +598,66 @@ def _serial_sgs(
     return starts
 
 
+_GE = [b"\x00" * q + b"\x01" * (256 - q) for q in range(256)]  # v -> 1 if v >= q else 0
+_SUB = [b"\x00" * q + bytes(range(256 - q)) for q in range(256)]  # v -> v - q (v >= q)
+_ONES = [b"\x01" * d for d in range(257)]
+
+
+def _serial_sgs_bytes(
+    order: Sequence[int],
+    dur: Sequence[int],
+    dem: Sequence[tuple[Edge, ...]],
+    preds: Sequence[tuple[Edge, ...]],
+    rel: Sequence[int],
+    avail0: Sequence[bytes],
+    base: Sequence[int],
+) -> list[int]:
+    """:func:`_serial_sgs` for capacities below 256: free capacity kept in byte strings.
+
+    The earliest window of ``d`` periods with enough free capacity is then found by
+    C-level ``translate`` / ``find`` calls instead of a Python loop over periods.  All
+    ``avail0`` rows have the same length.
+    """
+    starts = [0] * len(dur)
+    avail = [bytearray(a) for a in avail0]
+    size = len(avail[0]) if avail else 0
+    ge, sub, ones = _GE, _SUB, _ONES
+    for j in order:
+        t = rel[j]
+        for i, delta in preds[j]:
+            v = starts[i] + delta
+            if v > t:
+                t = v
+        dm = dem[j]
+        if dm:
+            d = dur[j]
+            pattern = ones[d] if d < 257 else b"\x01" * d
+            while True:
+                if len(dm) == 1:
+                    r, q = dm[0]
+                    pos = avail[r].translate(ge[q]).find(pattern, t)
+                else:
+                    acc = -1
+                    for r, q in dm:
+                        acc &= int.from_bytes(avail[r].translate(ge[q]), "little")
+                    pos = acc.to_bytes(size, "little").find(pattern, t)
+                if pos >= 0:
+                    t = pos
+                    break
+                if any(q > base[r] for r, q in dm):
+                    raise _NoSlot(j)  # only a capacity window would fit it, and it is gone
+                extra = max(64, size, t + d - size)
+                for r, row in enumerate(avail):
+                    row.extend(bytes((base[r],)) * extra)
+                size += extra
+            end = t + d
+            for r, q in dm:
+                row = avail[r]
+                row[t:end] = row[t:end].translate(sub[q])
+        starts[j] = t
+    return starts
+
+
 def _ordered(key: Sequence[float], preds: Sequence[tuple[Edge, ...]], succs: Sequence[tuple[Edge, ...]]) -> list[int]:
     """A precedence-feasible order choosing, among eligible tasks, the smallest key."""
     n = len(key)
@@ -636,6 +696,9 @@ class _Heuristic:
         self.n = n
         horizon = max(c.cpm_makespan, max(c.profile_end, default=0)) + max(c.dur, default=0) + 1
         self.avail0 = [[c.cap(r, t) for t in range(max(horizon, c.profile_end[r]))] for r in range(len(c.res_ids))]
+        self.byte_mode = max(c.max_cap, default=0) <= 255 and not _EXP.get("nobytes")
+        width = max(horizon, max(c.profile_end, default=0))
+        self.bytes0 = [bytes(c.cap(r, t) for t in range(width)) for r in range(len(c.res_ids))]
         self.zero_rel = [0] * n
         # Reversed problem: start'(j) = T - finish(j); an edge i->j (delta) becomes j->i.
         self.rpreds: list[tuple[Edge, ...]] = [
@@ -644,6 +707,15 @@ class _Heuristic:
         self.rsuccs: list[tuple[Edge, ...]] = [
             tuple((i, delta + c.dur[j] - c.dur[i]) for i, delta in c.preds[j]) for j in range(n)
         ]
+        # When every precedence keeps both starts and finishes in order (no leads), sorting a
+        # feasible schedule by start (or by finish, reversed) is already precedence-feasible.
+        self.monotone = all(
+            delta >= 0 and delta + c.dur[k] - c.dur[j] >= 0 for j in range(n) for k, delta in c.succs[j]
+        )
+        rank = [0] * n
+        for pos, j in enumerate(c.topo):
+            rank[j] = pos
+        self.rank = rank
         self.targets = [c.project_target(p) for p in range(len(c.project_ids))]
         self.deadlines = list(c.project_cpm_finish)
         self.best: list[int] | None = None
@@ -682,16 +754,37 @@ class _Heuristic:
         c = self.c
         self.schedules += 1
         try:
+            if self.byte_mode:
+                return _serial_sgs_bytes(order, c.dur, c.dem, c.preds, c.release, self.bytes0, c.base_cap)
             return _serial_sgs(order, c.dur, c.dem, c.preds, c.release, self.avail0, c.base_cap, c.profile_end)
         except _NoSlot:
             return None
+
+    def by_start(self, starts: Sequence[int]) -> list[int]:
+        """Tasks by increasing start, as a precedence-feasible activity list."""
+        n = self.n
+        if self.monotone:
+            rank = self.rank
+            keys = [starts[j] * n + rank[j] for j in range(n)]
+            return sorted(range(n), key=keys.__getitem__)
+        return _ordered([float(x) for x in starts], self.c.preds, self.c.succs)
+
+    def by_finish_desc(self, starts: Sequence[int]) -> list[int]:
+        """Tasks by decreasing finish, precedence-feasible for the reversed problem."""
+        n = self.n
+        dur = self.c.dur
+        if self.monotone:
+            rank = self.rank
+            keys = [-(starts[j] + dur[j]) * n - rank[j] for j in range(n)]
+            return sorted(range(n), key=keys.__getitem__)
+        return _ordered([-float(starts[j] + dur[j]) for j in range(n)], self.rpreds, self.rsuccs)
 
     def backward(self, starts: Sequence[int]) -> list[int] | None:
         """Right-justify ``starts`` within its makespan; returns original-time starts."""
         c = self.c
         n = self.n
         T = max((starts[j] + c.dur[j] for j in range(n)), default=0)
-        order = _ordered([-(starts[j] + c.dur[j]) for j in range(n)], self.rpreds, self.rsuccs)
+        order = self.by_finish_desc(starts)
         if c.has_profile:
             avail = [[c.cap(r, T - 1 - t) for t in range(T)] for r in range(len(c.res_ids))]
             rend = [0] * len(c.res_ids)  # beyond T (before period 0) base capacity is assumed
@@ -700,7 +793,11 @@ class _Heuristic:
             rend = c.profile_end
         self.schedules += 1
         try:
-            rs = _serial_sgs(order, c.dur, c.dem, self.rpreds, self.zero_rel, avail, c.base_cap, rend)
+            if self.byte_mode:
+                rows = [bytes(a) if a else bytes((c.base_cap[r],)) * T for r, a in enumerate(avail)]
+                rs = _serial_sgs_bytes(order, c.dur, c.dem, self.rpreds, self.zero_rel, rows, c.base_cap)
+            else:
+                rs = _serial_sgs(order, c.dur, c.dem, self.rpreds, self.zero_rel, avail, c.base_cap, rend)
         except _NoSlot:
             return None
         out = [T - rs[j] - c.dur[j] for j in range(n)]
@@ -722,7 +819,7 @@ class _Heuristic:
             if back is None:
                 break
             self.offer(back)
-            fwd = self.forward(_ordered([float(back[j]) for j in range(n)], self.c.preds, self.c.succs))
+            fwd = self.forward(self.by_start(back))
             if fwd is None:
                 break
             k = self.offer(fwd)
@@ -841,7 +938,7 @@ class _Heuristic:
         seen: set[tuple[int, ...]] = set()  # schedules in the population (no duplicates)
 
         def as_list(starts: Sequence[int]) -> list[int]:
-            return _ordered([float(starts[j]) for j in range(n)], c.preds, c.succs)
+            return self.by_start(starts)
 
         def evaluate(order: list[int]) -> None:
             s = self.forward(order)
@@ -1015,7 +1112,7 @@ def _check_options(objective: str, iterations: int | None = None) -> None:
 
 def _default_iterations(n: int) -> int:
     """Activity lists to try by default: about 0.03 s for 30 tasks, 0.5 s for 120 tasks."""
-    return max(100, min(300, 2 * n + 60))
+    return max(100, min(400, 3 * n + 40))
 
 
 # ---------------------------------------------------------------------------------------

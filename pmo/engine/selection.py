@@ -1391,6 +1391,14 @@ def _solve_cpsat(
     solver.parameters.max_time_in_seconds = max(0.01, time_limit_s)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    for key, value in _CP_PARAMS.items():
+        if key == "dtime_per_second":
+            solver.parameters.max_deterministic_time = max(0.01, time_limit_s) * value
+            solver.parameters.max_time_in_seconds = 10 * max(1.0, time_limit_s)
+        elif isinstance(value, list):
+            getattr(solver.parameters, key).extend(value)
+        else:
+            setattr(solver.parameters, key, value)
     status = solver.solve(model)
     if status == cp_model.INFEASIBLE:
         return _CpOutcome("infeasible", None, None, None)
@@ -1414,6 +1422,7 @@ def _value(c: _Compiled, assign: Assignment) -> int:
 _CORE_MIN_ITEMS = 150
 _CORE_PHASES: tuple[tuple[int, float], ...] = ((45, 0.35), (90, 0.35))
 _EPS = 1e-6
+_CP_PARAMS: dict[str, Any] = {}  # extra CP-SAT parameters (tuning experiments)
 
 
 def _core_fixing(c: _Compiled, lp: _Lp, free_items: list[int]) -> tuple[list[int], Assignment]:

@@ -77,12 +77,11 @@ def build_problem(scenario: Scenario) -> dict[str, Any]:
                 "excludes": [r.code for r in p.excludes.all() if r.pk in ids],
             }
         )
-    # A budget year the scenario says nothing about is unconstrained: give it the largest demand seen.
-    for row in rows:
-        for name in row["costs"]:
-            if name not in capacities:
-                capacities[name] = sum(r["costs"].get(name, 0.0) for r in rows)
-    return {"capacities": capacities, "candidates": rows}
+    # A budget year the scenario says nothing about is not limited: its limit is the whole demand.
+    unlimited = sorted({name for row in rows for name in row["costs"] if name not in capacities})
+    for name in unlimited:
+        capacities[name] = sum(r["costs"].get(name, 0.0) for r in rows)
+    return {"capacities": capacities, "candidates": rows, "unlimited": unlimited}
 
 
 def _money(x: float) -> str:
@@ -90,22 +89,29 @@ def _money(x: float) -> str:
 
 
 def _why_not(rejected: Any) -> str:
-    """One sentence on why a candidate was left out and what would get it in."""
-    if rejected.reason:
-        text = str(rejected.reason).rstrip(".")
-        return text[:1].upper() + text[1:] + "."
+    """One short sentence on why a candidate was left out and what would get it in: budget years with the
+    amount over, roles with the number of months over and the worst month."""
+    over: list[str] = []
+    roles: dict[str, list[float]] = defaultdict(list)
+    for name, amount in sorted(rejected.exceeded.items()):
+        if name.startswith("budget "):
+            over.append(f"{name} by {_money(amount)}")
+        else:
+            roles[name.rsplit(" ", 1)[0]].append(amount)
+    for role, amounts in sorted(roles.items()):
+        months = "1 month" if len(amounts) == 1 else f"{len(amounts)} months"
+        over.append(f"{role} capacity in {months} (by up to {max(amounts):g} FTE)")
     parts = []
-    if rejected.exceeded:
-        over = ", ".join(
-            f"{name} by {_money(amount) if name.startswith('budget') else f'{amount:g} FTE'}"
-            for name, amount in sorted(rejected.exceeded.items())
-        )
-        parts.append(f"would exceed {over}")
+    if over:
+        parts.append("would exceed " + ", ".join(over))
     if rejected.conflicts:
         parts.append(f"excludes {', '.join(rejected.conflicts)}")
     if rejected.value_needed is not None:
         parts.append(f"gets in if its value rises by {rejected.value_needed:.1f}")
-    return "; ".join(parts).capitalize() + "." if parts else ""
+    if not parts and rejected.reason:
+        parts.append(str(rejected.reason).rstrip("."))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "." if text else ""
 
 
 def solve(problem: dict[str, Any], *, time_limit_s: float = 10.0, frontier_points: int = 0) -> dict[str, Any]:

@@ -110,9 +110,13 @@ def scenario_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 def _usage_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     capacities = result.get("problem", {}).get("capacities", {})
+    unlimited = set(result.get("problem", {}).get("unlimited", []))
     usage = result.get("usage", {})
     rows = []
     for name in sorted(capacities):
+        if name in unlimited:
+            rows.append({"name": name, "used": usage.get(name, 0.0), "limit": None, "share": None, "tone": "unknown"})
+            continue
         limit = capacities[name]
         used = usage.get(name, 0.0)
         share = used / limit if limit else 0.0
@@ -163,6 +167,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "scenario": scenario,
             "result": result,
+            "candidate_count": len(candidates),
             "selected": [{"code": c, "title": titles.get(c, ""), **candidates.get(c, {})} for c in selected],
             "rejected": [
                 {

@@ -40,7 +40,7 @@ class DemandForm(forms.Form):
     months = forms.IntegerField(min_value=1, max_value=120)
 
 
-CashFlowFormSet = forms.formset_factory(CashFlowForm, extra=2)
+CashFlowFormSet = forms.formset_factory(CashFlowForm, extra=3)
 DemandFormSet = forms.formset_factory(DemandForm, extra=2)
 
 
@@ -98,7 +98,7 @@ def business_case(request: HttpRequest, pk: int) -> HttpResponse:
                 {"year": f.year, "capex": f.capex, "opex": f.opex, "benefit": f.benefit}
                 for f in proposal.cash_flows.all()
             ]
-            or [{"year": 0}, {"year": 1}, {"year": 2}],
+            or None,
         )
         needs = DemandFormSet(
             prefix="need",

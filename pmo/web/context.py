@@ -30,6 +30,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append({"label": "Ranking", "url": "/ranking/", "icon": "↧", "active": path.startswith("/ranking/")})
             items.append({"label": "Scoring", "url": "/scoring/", "icon": "⚖", "active": path.startswith("/scoring/")})
             items.append(
-                {"label": "Scenarios", "url": "/scenarios/", "icon": "⧉", "active": path.startswith("/scenarios/")}
+                {"label": "Scenarios", "url": "/scenarios/", "icon": "≡", "active": path.startswith("/scenarios/")}
             )
     return {"nav_items": items, "nav_roles": sorted(r.value for r in roles_of(user))}

@@ -100,7 +100,9 @@ def test_a_proposal_is_scored_selected_by_the_optimiser_and_approved(page: Page)
     page.get_by_role("link", name="Edit the business case").click()
     page.wait_for_url(re.compile(rf"/proposals/{proposal.pk}/business-case/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Business case · PR-0011 Self-service onboarding portal")
+    page.locator("#id_flow-0-year").fill("0")
     page.locator("#id_flow-0-capex").fill("250000")
+    page.locator("#id_flow-1-year").fill("1")
     page.locator("#id_flow-1-opex").fill("30000")
     page.locator("#id_flow-1-benefit").fill("400000")
     page.locator("#id_need-0-role").fill("Backend developer")
@@ -121,12 +123,10 @@ def test_a_proposal_is_scored_selected_by_the_optimiser_and_approved(page: Page)
     expect(fact(page, "IRR")).to_have_text("48.0%")
     expect(fact(page, "Payback")).to_have_text(f"{money.payback_years:g} years")
     case = page.locator("#business-case")
-    # The form offers years 0, 1 and 2 and says "Leave a row empty to drop it", but the untouched year 2 row
-    # (its year pre-filled) is kept as a row of zeros, and clearing its year is refused ("This field is required.").
-    expect(case.locator("tbody tr")).to_have_count(3)
+    # The third, untouched row of the form is dropped, as the form says.
+    expect(case.locator("tbody tr")).to_have_count(2)
     assert row_texts(case.locator("tbody tr").nth(0)) == ["0", "250,000", "0", "0", "-250,000"]
     assert row_texts(case.locator("tbody tr").nth(1)) == ["1", "0", "30,000", "400,000", "370,000"]
-    assert row_texts(case.locator("tbody tr").nth(2)) == ["2", "0", "0", "0", "0"]
     expect(case.locator("ul li").nth(0)).to_have_text("1 FTE Backend developer for 5 months from month 0")
     expect(case.locator("ul li").nth(1)).to_have_text("SO4 Raise customer satisfaction (NPS) by 15 points — 4 / 5")
     screenshot(page, "20-proposal-business-case")

@@ -76,13 +76,14 @@ def test_problem_shape_and_optimal_selection(roles, org, pipeline):
         "requires": [],
         "excludes": [],
     }
+    assert problem["unlimited"] == []
     # A+B: cost 1100 > 1000. A+C: developers 4 > 3. B+C: cost 900, developers 3, NPV 700 -- the best.
     answer = optimisation.solve(problem, time_limit_s=2, frontier_points=2)
     assert (answer["status"], answer["objective"], answer["selected"]) == ("optimal", 700.0, ["PR-0002", "PR-0003"])
     assert answer["usage"]["budget 2027"] == 900.0
     assert answer["explanations"]["PR-0001"] == (
-        "Would exceed budget 2027 by 500, Developer 2027-01 by 2, Developer 2027-02 by 2, Developer 2027-03 by 2; "
-        "its value would need to rise by 200 to get in."
+        "Would exceed budget 2027 by 500, Developer capacity in 3 months (by up to 2 FTE); "
+        "gets in if its value rises by 200.0."
     )
     assert [p["budget_fraction"] for p in answer["frontier"]] == [0.5, 1.0]
 

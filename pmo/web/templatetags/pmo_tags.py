@@ -22,6 +22,8 @@ def show(value: Any, kind: str = "text") -> str:
         return "—"
     if isinstance(value, tuple) and kind == "money":
         return money(*value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and kind == "money":
+        return money(Decimal(str(value)))
     if isinstance(value, dict):
         if "url" in value:
             return format_html('<a href="{}">{}</a>', value["url"], value["text"])
