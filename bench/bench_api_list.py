@@ -21,9 +21,7 @@ ANCHOR_P95_MS = 100.0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--projects", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--page-size", type=int, default=50)

@@ -811,7 +811,6 @@ class _Heuristic:
 
     def improve(self, starts: list[int], rounds: int = 4) -> list[int]:
         """Forward-backward improvement: alternate right- and left-justification."""
-        n = self.n
         best = starts
         best_key = self.offer(starts)
         for _ in range(rounds):
@@ -1352,7 +1351,7 @@ class _Round:
     bound: float  # solver's proven bound on its objective
 
 
-def _cpsat_round(  # noqa: C901 - a linear sequence of model-building steps
+def _cpsat_round(
     c: _Compiled,
     *,
     horizon: int,
@@ -1371,7 +1370,7 @@ def _cpsat_round(  # noqa: C901 - a linear sequence of model-building steps
         deadline = [min(horizon, c.project_cpm_finish[c.project_of[j]]) for j in range(n)]
     ls = _latest_starts(c, deadline)
     if any(ls[j] < c.es[j] for j in range(n)):
-        return _Round(cp_model.INFEASIBLE, None, math.inf)
+        return _Round(int(cp_model.INFEASIBLE), None, math.inf)
 
     model = cp_model.CpModel()
     starts = [model.new_int_var(c.es[j], ls[j], f"s{j}") for j in range(n)]
@@ -1445,10 +1444,10 @@ def _cpsat_round(  # noqa: C901 - a linear sequence of model-building steps
     bound = solver.best_objective_bound if found is not None else math.inf if code == cp_model.INFEASIBLE else 0.0
     if objective == "weighted_delay" and math.isfinite(bound):
         bound = (bound // (horizon + 1)) / _PRIORITY_SCALE
-    return _Round(code, found, bound)
+    return _Round(int(code), found, bound)
 
 
-def _solve_exact(  # noqa: C901 - the solve loop and its outcomes
+def _solve_exact(
     c: _Compiled,
     *,
     time_limit_s: float,

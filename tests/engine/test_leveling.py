@@ -329,7 +329,7 @@ def test_empty_problem() -> None:
 
 def test_unknown_predecessor_names_both_tasks() -> None:
     p = LevelingProblem(tasks=(LevelTask("a", 1, predecessors=(Precedence("ghost"),)),))
-    with pytest.raises(UnknownTaskError, match="'a'.*'ghost'"):
+    with pytest.raises(UnknownTaskError, match=r"'a'.*'ghost'"):
         level_fast(p)
 
 

@@ -128,7 +128,7 @@ def test_bad_files_name_file_and_line(mutate, message: str, line_fragment: str |
 def test_not_a_psplib_file() -> None:
     with pytest.raises(FileFormatError, match=r"notes.txt, line 1: header line .*jobs"):
         read_psplib("just some\ntext\n", name="notes.txt")
-    with pytest.raises(FileFormatError, match="missing.sm: no such file"):
+    with pytest.raises(FileFormatError, match=r"missing\.sm: no such file"):
         read_psplib("missing.sm")
 
 
