@@ -27,7 +27,7 @@ def test_version():
 def test_every_subcommand_has_help():
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices
-    assert {"demo", "serve", "token", "manage"} <= set(commands)
+    assert {"demo", "serve", "token", "manage", "schedule", "import", "select"} <= set(commands)
     for name in ("demo", "serve", "token"):
         with pytest.raises(SystemExit) as exit_info:
             main([name, "--help"])
