@@ -52,6 +52,7 @@ class ProjectForm(VersionedForm):
             "code",
             "name",
             "description",
+            "charter",
             "portfolio",
             "program",
             "sponsor",

@@ -118,6 +118,9 @@ class Project(BusinessModel):
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.MEDIUM)
     health = models.CharField(max_length=10, choices=Health.choices, default=Health.UNKNOWN)
     objectives = models.ManyToManyField(StrategicObjective, blank=True, related_name="projects")
+    charter = models.TextField(
+        blank=True, help_text="Purpose, scope, business case, people and decision; drafted when a proposal is approved."
+    )
 
     class Meta:
         ordering = ("code",)

@@ -20,6 +20,7 @@ PROJECT_FIELDS = (
     "code",
     "name",
     "description",
+    "charter",
     "portfolio",
     "program",
     "sponsor",

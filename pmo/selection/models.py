@@ -202,14 +202,26 @@ class Scenario(BusinessModel):
     class Objective(models.TextChoices):
         SCORE = "score", "Total score"
         NPV = "npv", "Total NPV"
+        BENEFIT = "total_benefit", "Total benefit"
+        STRATEGIC_FIT = "strategic_fit", "Strategic fit (objective ratings)"
 
     name = models.CharField(max_length=100, unique=True)
     portfolio = models.ForeignKey(Portfolio, null=True, blank=True, on_delete=models.PROTECT, related_name="scenarios")
     scoring_model = models.ForeignKey(ScoringModel, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    objective = models.CharField(max_length=10, choices=Objective.choices, default=Objective.SCORE)
-    budget_per_year = models.JSONField(default=dict, help_text='e.g. {"2027": 2000000, "2028": 1500000}')
+    objective = models.CharField(max_length=20, choices=Objective.choices, default=Objective.SCORE)
+    budget_per_year = models.JSONField(default=dict, blank=True, help_text='e.g. {"2027": 2000000, "2028": 1500000}')
     capacity_per_role = models.JSONField(
-        default=dict, help_text='FTE available each month, e.g. {"Backend developer": 4}'
+        default=dict, blank=True, help_text='FTE available each month, e.g. {"Backend developer": 4}'
+    )
+    include_running = models.BooleanField(
+        "running projects compete too",
+        default=False,
+        help_text="Running projects may be stopped to free money and people.",
+    )
+    spread_starts = models.BooleanField(
+        "choose start months",
+        default=False,
+        help_text="Start each proposal in the month of its window that spreads the load.",
     )
     forced_in = models.ManyToManyField(Proposal, blank=True, related_name="+")
     forced_out = models.ManyToManyField(Proposal, blank=True, related_name="+")

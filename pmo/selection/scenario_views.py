@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from pmo.core.access import can, require
 from pmo.core.errors import DomainError, ValidationFailed
-from pmo.portfolio.models import Portfolio
+from pmo.portfolio.lifecycle import ACTIVE_STATES
+from pmo.portfolio.models import Portfolio, Project
 from pmo.selection import scenarios
 from pmo.selection.models import Proposal, Scenario, ScoringModel
 
@@ -48,6 +49,13 @@ def _pairs(text: str, field: str) -> dict[str, str]:
     return result
 
 
+def _titles(codes: list[str]) -> dict[str, str]:
+    """Names of candidates: proposals by proposal code, running projects by project code."""
+    titles = dict(Proposal.objects.filter(code__in=codes).values_list("code", "title"))
+    titles.update(Project.objects.filter(code__in=codes).values_list("code", "name"))
+    return titles
+
+
 @login_required
 def scenario_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", Scenario)
@@ -65,6 +73,12 @@ def scenario_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     proposals = list(
         Proposal.objects.filter(state__in=[Proposal.State.SUBMITTED, Proposal.State.UNDER_EVALUATION]).order_by("code")
     )
+    # Running projects that came from a proposal can be forced in or out too (when they compete).
+    proposals += list(
+        Proposal.objects.filter(state=Proposal.State.APPROVED, project__state__in=ACTIVE_STATES)
+        .select_related("project")
+        .order_by("project__code")
+    )
     if request.method == "POST":
         post = request.POST
         try:
@@ -78,6 +92,8 @@ def scenario_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 budget_per_year=_pairs(post.get("budget_per_year", ""), "budget_per_year"),
                 capacity_per_role=_pairs(post.get("capacity_per_role", ""), "capacity_per_role"),
                 time_limit_s=float(post.get("time_limit_s") or 10),
+                include_running=post.get("include_running") == "on",
+                spread_starts=post.get("spread_starts") == "on",
                 forced_in=[p for p in proposals if str(p.pk) in post.getlist("forced_in")],
                 forced_out=[p for p in proposals if str(p.pk) in post.getlist("forced_out")],
             )
@@ -108,8 +124,13 @@ def scenario_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
+def _capacities(result: dict[str, Any]) -> dict[str, float]:
+    """Every capacity row by name (results stored before time-phased rows only have the problem's)."""
+    return result.get("capacities") or result.get("problem", {}).get("capacities", {})
+
+
 def _usage_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
-    capacities = result.get("problem", {}).get("capacities", {})
+    capacities = _capacities(result)
     unlimited = set(result.get("problem", {}).get("unlimited", []))
     usage = result.get("usage", {})
     rows = []
@@ -130,7 +151,7 @@ def _tone(share: float) -> str:
 
 def _heat(result: dict[str, Any]) -> dict[str, Any]:
     """Capacity use per role and month as a heat map: roles down, months across."""
-    capacities = result.get("problem", {}).get("capacities", {})
+    capacities = _capacities(result)
     usage = result.get("usage", {})
     grid: dict[str, dict[str, int]] = defaultdict(dict)
     months: set[str] = set()
@@ -159,7 +180,9 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "view", scenario)
     result = scenario.result or {}
     candidates = {c["id"]: c for c in result.get("problem", {}).get("candidates", [])}
-    titles = dict(Proposal.objects.filter(code__in=list(candidates)).values_list("code", "title"))
+    titles = _titles(list(candidates))
+    running = set(Project.objects.filter(code__in=list(candidates)).values_list("code", flat=True))
+    starts = result.get("starts", {})
     selected = result.get("selected", [])
     return render(
         request,
@@ -168,16 +191,27 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scenario": scenario,
             "result": result,
             "candidate_count": len(candidates),
-            "selected": [{"code": c, "title": titles.get(c, ""), **candidates.get(c, {})} for c in selected],
+            "selected": [
+                {
+                    "code": c,
+                    "title": titles.get(c, ""),
+                    "running": c in running,
+                    "start": starts.get(c),
+                    **candidates.get(c, {}),
+                }
+                for c in selected
+            ],
             "rejected": [
                 {
                     "code": c,
                     "title": titles.get(c, ""),
+                    "running": c in running,
                     **candidates[c],
                     "why": result.get("explanations", {}).get(c, ""),
                 }
                 for c in sorted(set(candidates) - set(selected))
             ],
+            "has_starts": bool(starts),
             "usage": _usage_rows(result),
             "heat": _heat(result),
             "frontier_json": json.dumps(result.get("frontier", [])),
@@ -242,7 +276,7 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
             }
         )
     codes = sorted(columns[0]["selected"] | columns[1]["selected"])
-    titles = dict(Proposal.objects.filter(code__in=codes).values_list("code", "title"))
+    titles = _titles(codes)
     return render(
         request,
         "selection/scenario_compare.html",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,6 +27,8 @@ SCENARIO_FIELDS = (
     "capacity_per_role",
     "time_limit_s",
     "frontier_points",
+    "include_running",
+    "spread_starts",
 )
 
 
@@ -99,6 +102,8 @@ def scenario_copy(*, actor: Any, scenario: Scenario, name: str) -> Scenario:
         capacity_per_role=dict(scenario.capacity_per_role),
         time_limit_s=scenario.time_limit_s,
         frontier_points=scenario.frontier_points,
+        include_running=scenario.include_running,
+        spread_starts=scenario.spread_starts,
         forced_in=list(scenario.forced_in.all()),
         forced_out=list(scenario.forced_out.all()),
     )
@@ -137,36 +142,58 @@ def run_scenario(scenario_id: int) -> None:
     )
 
 
+def _month_start(label: str | None) -> dt.date | None:
+    if not label:
+        return None
+    year, month = label.split("-")
+    return dt.date(int(year), int(month), 1)
+
+
 def scenario_approve(*, actor: Any, scenario: Scenario, project_codes: dict[str, str], comment: str = "") -> list[Any]:
-    """Approve a solved scenario: each selected proposal becomes a project (codes given per proposal code),
-    each other candidate is rejected with the scenario named; all in one transaction, audited."""
+    """Approve a solved scenario: each selected proposal becomes a project (codes given per proposal code,
+    starting in the month the scenario chose), each other proposal is rejected with the scenario named, and
+    each running project left out gets a note in its history asking for a stop review; all in one
+    transaction, audited."""
     from pmo.selection import services
 
     require(actor, "approve_selection", scenario)
     if scenario.status != Scenario.Status.DONE:
         raise Conflict("Run the scenario and review its result before approving it.")
     selected = set(scenario.result.get("selected", []))
-    candidates = {p.code: p for p in optimisation.scenario_candidates(scenario)}
-    missing = sorted(code for code in selected if not project_codes.get(code, "").strip())
+    starts = scenario.result.get("starts", {})
+    candidates = {c.id: c for c in optimisation.scenario_candidates(scenario)}
+    new = {cid: c for cid, c in candidates.items() if c.project_code is None}
+    missing = sorted(code for code in selected & set(new) if not project_codes.get(code, "").strip())
     if missing:
         raise ValidationFailed({"project_codes": f"Give a project code for {', '.join(missing)}."})
     projects = []
     with transaction.atomic():
-        for code, proposal in sorted(candidates.items()):
+        for code, cand in sorted(candidates.items()):
+            proposal = cand.proposal
+            if cand.project_code is not None:
+                if code not in selected and proposal.project is not None:
+                    audit.record(
+                        actor=actor,
+                        action=AuditEvent.Action.UPDATE,
+                        obj=proposal.project,
+                        before=None,
+                        after=None,
+                        comment=f"Not selected in scenario '{scenario.name}': review whether to stop it.",
+                    )
+                continue
+            if proposal.state == Proposal.State.SUBMITTED:
+                services.proposal_transition(actor=actor, proposal=proposal, to_state="under_evaluation")
             if code in selected:
-                if proposal.state == Proposal.State.SUBMITTED:
-                    services.proposal_transition(actor=actor, proposal=proposal, to_state="under_evaluation")
                 projects.append(
                     services.proposal_approve_into_project(
                         actor=actor,
                         proposal=proposal,
                         code=project_codes[code].strip(),
                         comment=comment or f"Selected in scenario '{scenario.name}'.",
+                        start=_month_start(starts.get(code)),
                     )
                 )
             else:
-                if proposal.state == Proposal.State.SUBMITTED:
-                    services.proposal_transition(actor=actor, proposal=proposal, to_state="under_evaluation")
                 services.proposal_transition(
                     actor=actor,
                     proposal=proposal,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -233,10 +234,14 @@ def proposal_transition(*, actor: Any, proposal: Proposal, to_state: str, commen
     return proposal
 
 
-def proposal_approve_into_project(*, actor: Any, proposal: Proposal, code: str, comment: str = "") -> Project:
+def proposal_approve_into_project(
+    *, actor: Any, proposal: Proposal, code: str, comment: str = "", start: dt.date | None = None
+) -> Project:
     """Approve a proposal under evaluation: it becomes a project (state approved) carrying its business case's
-    objectives, dates and budget; audited on both records."""
+    objectives, dates, budget and a charter draft; audited on both records. ``start`` is the start month a
+    scenario chose within the proposal's window (default: its earliest start)."""
     from pmo.portfolio import services as portfolio_services
+    from pmo.selection.charter import add_months, charter_draft
     from pmo.selection.selectors import financials
 
     require(actor, "decide", proposal)
@@ -245,6 +250,9 @@ def proposal_approve_into_project(*, actor: Any, proposal: Proposal, code: str, 
     with transaction.atomic():
         proposal_transition(actor=actor, proposal=proposal, to_state=Proposal.State.APPROVED, comment=comment)
         money = financials(proposal)
+        start = start or proposal.earliest_start
+        decision = f"Approved by {getattr(actor, 'get_full_name', lambda: '')() or actor} on {dt.date.today():%d %B %Y}"
+        decision += f": {comment}" if comment else "."
         project = portfolio_services.project_create(
             actor=actor,
             state="approved",
@@ -253,7 +261,9 @@ def proposal_approve_into_project(*, actor: Any, proposal: Proposal, code: str, 
             description=proposal.problem,
             portfolio=proposal.portfolio,
             sponsor=proposal.sponsor,
-            planned_start=proposal.earliest_start,
+            planned_start=start,
+            planned_finish=add_months(start, proposal.duration_months) if start and proposal.duration_months else None,
+            charter=charter_draft(proposal, money, start=start, decision=decision),
             budget=money.total_cost,
             currency=proposal.currency,
             objectives=[c.objective for c in proposal.contributions.select_related("objective")],
