@@ -3,15 +3,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from pmo.api.crud import Resource, register
 from pmo.api.schemas import ERRORS, CodeRef, Ref, code_ref, ref
+from pmo.core.access import can, require
 from pmo.core.errors import ValidationFailed
 from pmo.portfolio.models import StrategicObjective
-from pmo.selection import selectors, services
-from pmo.selection.models import Proposal
+from pmo.selection import scenarios, scoring, selectors, services
+from pmo.selection.models import Proposal, Scenario, ScoringModel
 
 router = Router()
 
@@ -218,3 +219,286 @@ def move_proposal(request: HttpRequest, pk: int, payload: MoveIn) -> Any:
             actor=request.user, proposal=proposal, to_state=payload.to_state, comment=payload.comment
         )
     return proposal_out(_load(request, pk), request.user)
+
+
+# --- scoring: the ranking and evaluators' ratings ----------------------------------------------------------
+
+
+class CriterionScoreOut(Schema):
+    criterion_id: int
+    criterion: str
+    raw: float | None = Field(description="The value from the business case, or the evaluators' mean rating")
+    normalised: float | None = Field(description="0..1, 1 = best among the candidates")
+    points: float = Field(description="What the criterion adds to the score out of 100")
+    spread: float | None = Field(description="Standard deviation between evaluators (rated criteria)")
+    ratings: int
+
+
+class RankingRowOut(Schema):
+    rank: int
+    proposal_id: int
+    code: str
+    title: str
+    state: Proposal.State
+    project_code: str | None
+    score: float
+    parts: list[CriterionScoreOut]
+    missing_evaluators: list[str]
+
+
+class RankingFilters(Schema):
+    scoring_model_id: int | None = Field(None, description="Default: the first active scoring model")
+    portfolio_id: int | None = None
+
+
+@router.get(
+    "/ranking",
+    response={200: list[RankingRowOut], **ERRORS},
+    summary="Proposals and projects from proposals ranked by score, broken down by criterion",
+    tags=["scoring"],
+    operation_id="ranking",
+)
+def ranking(request: HttpRequest, filters: Query[RankingFilters]) -> Any:
+    require(request.user, "view", ScoringModel)
+    models = ScoringModel.objects.filter(active=True)
+    model = models.filter(pk=filters.scoring_model_id).first() if filters.scoring_model_id else models.first()
+    if model is None:
+        raise Http404("No active scoring model." if not filters.scoring_model_id else "No such scoring model.")
+    proposals = selectors.visible_proposals(request.user).filter(
+        state__in=[Proposal.State.SUBMITTED, Proposal.State.UNDER_EVALUATION, Proposal.State.APPROVED]
+    )
+    if filters.portfolio_id:
+        proposals = proposals.filter(portfolio_id=filters.portfolio_id)
+    rows = scoring.score_table(model, list(proposals.select_related("project").prefetch_related("contributions")))
+    return [
+        {
+            "rank": row.rank,
+            "proposal_id": row.proposal.pk,
+            "code": row.proposal.code,
+            "title": row.proposal.title,
+            "state": row.proposal.state,
+            "project_code": row.proposal.project.code if row.proposal.project else None,
+            "score": row.score,
+            "parts": [
+                {
+                    "criterion_id": part.criterion.pk,
+                    "criterion": part.criterion.name,
+                    "raw": part.raw,
+                    "normalised": part.normalised,
+                    "points": part.weighted,
+                    "spread": part.spread,
+                    "ratings": part.ratings,
+                }
+                for part in row.parts
+            ],
+            "missing_evaluators": row.missing_evaluators,
+        }
+        for row in rows
+    ]
+
+
+class RatingIn(Schema):
+    criterion_id: int
+    rating: int = Field(description="1 to 5, as the criterion's levels describe")
+    comment: str = ""
+
+
+class EvaluationIn(Schema):
+    scoring_model_id: int
+    ratings: list[RatingIn]
+
+
+@router.put(
+    "/proposals/{int:pk}/evaluation",
+    response={204: None, **ERRORS},
+    summary="Record your ratings of a proposal on a scoring model's rated criteria (replacing earlier ones)",
+    tags=["scoring"],
+    operation_id="proposals_evaluate",
+)
+def put_evaluation(request: HttpRequest, pk: int, payload: EvaluationIn) -> Any:
+    proposal = _load(request, pk)
+    model = ScoringModel.objects.filter(pk=payload.scoring_model_id).first()
+    if model is None:
+        raise ValidationFailed({"scoring_model_id": f"No scoring model with id {payload.scoring_model_id}."})
+    criteria = {c.pk: c for c in model.criteria.all()}
+    unknown = sorted({r.criterion_id for r in payload.ratings} - set(criteria))
+    if unknown:
+        raise ValidationFailed({"ratings": f"No criterion of '{model.name}' with id {', '.join(map(str, unknown))}."})
+    scoring.evaluation_record(
+        actor=request.user,
+        proposal=proposal,
+        model=model,
+        ratings={criteria[r.criterion_id]: (r.rating, r.comment) for r in payload.ratings},
+    )
+    return 204, None
+
+
+# --- scenarios ---------------------------------------------------------------------------------------
+
+
+class ScenarioOut(Schema):
+    id: int
+    name: str
+    portfolio: CodeRef | None
+    scoring_model_id: int | None
+    objective: Scenario.Objective
+    budget_per_year: dict[str, float]
+    capacity_per_role: dict[str, float]
+    include_running: bool
+    spread_starts: bool
+    forced_in: list[str] = Field(description="Codes of the must-do proposals")
+    forced_out: list[str] = Field(description="Codes of the proposals left out")
+    time_limit_s: float
+    frontier_points: int
+    status: Scenario.Status
+    progress: int
+    message: str
+    result: dict[str, Any] = Field(
+        description="After a run: status, objective, bound, gap, selected, usage, capacities, binding, "
+        "explanations, starts (when start months are chosen), frontier and the problem solved"
+    )
+    version: int
+
+
+class ScenarioIn(Schema):
+    name: str = Field(max_length=100)
+    portfolio_id: int | None = None
+    scoring_model_id: int | None = None
+    objective: Scenario.Objective = Scenario.Objective.SCORE
+    budget_per_year: dict[str, float] = Field(default_factory=dict, description='e.g. {"2027": 2000000}')
+    capacity_per_role: dict[str, float] = Field(default_factory=dict, description='e.g. {"Backend developer": 4}')
+    include_running: bool = False
+    spread_starts: bool = False
+    forced_in_ids: list[int] = []
+    forced_out_ids: list[int] = []
+    time_limit_s: float = Field(10, gt=0, le=600)
+    frontier_points: int = Field(8, ge=0, le=50)
+
+
+class ScenarioPatch(Schema):
+    name: str | None = Field(None, max_length=100)
+    portfolio_id: int | None = None
+    scoring_model_id: int | None = None
+    objective: Scenario.Objective | None = None
+    budget_per_year: dict[str, float] | None = None
+    capacity_per_role: dict[str, float] | None = None
+    include_running: bool | None = None
+    spread_starts: bool | None = None
+    forced_in_ids: list[int] | None = None
+    forced_out_ids: list[int] | None = None
+    time_limit_s: float | None = Field(None, gt=0, le=600)
+    frontier_points: int | None = Field(None, ge=0, le=50)
+    version: int | None = None
+
+
+class ScenarioFilters(Schema):
+    status: Scenario.Status | None = None
+    portfolio_id: int | None = None
+
+
+def scenario_out(s: Scenario, user: Any) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "name": s.name,
+        "portfolio": code_ref(s.portfolio),
+        "scoring_model_id": s.scoring_model_id,
+        "objective": s.objective,
+        "budget_per_year": s.budget_per_year,
+        "capacity_per_role": s.capacity_per_role,
+        "include_running": s.include_running,
+        "spread_starts": s.spread_starts,
+        "forced_in": [p.code for p in s.forced_in.all()],
+        "forced_out": [p.code for p in s.forced_out.all()],
+        "time_limit_s": s.time_limit_s,
+        "frontier_points": s.frontier_points,
+        "status": s.status,
+        "progress": s.progress,
+        "message": s.message,
+        "result": s.result,
+        "version": s.version,
+    }
+
+
+register(
+    router,
+    Resource(
+        path="scenarios",
+        model=Scenario,
+        out=ScenarioOut,
+        create_in=ScenarioIn,
+        patch_in=ScenarioPatch,
+        filters=ScenarioFilters,
+        queryset=lambda: Scenario.objects.select_related("portfolio").prefetch_related("forced_in", "forced_out"),
+        serialize=scenario_out,
+        create=scenarios.scenario_save,
+        update=scenarios.scenario_save,
+        delete=scenarios.scenario_delete,
+        search_fields=("name",),
+        orderings=("name", "status", "created_at"),
+        m2m={"forced_in_ids": ("forced_in", Proposal), "forced_out_ids": ("forced_out", Proposal)},
+        tag="scenarios",
+        obj_kwarg="scenario",
+    ),
+)
+
+
+def _scenario(request: HttpRequest, pk: int) -> Scenario:
+    scenario = Scenario.objects.filter(pk=pk).first()
+    if scenario is None or not can(request.user, "view", scenario):
+        raise Http404(f"No scenario with id {pk}.")
+    return scenario
+
+
+@router.post(
+    "/scenarios/{int:pk}/run",
+    response={202: ScenarioOut, **ERRORS},
+    summary="Run the optimiser on the scenario (a background task: poll the scenario until its status is "
+    "'done' or 'failed')",
+    tags=["scenarios"],
+    operation_id="scenarios_run",
+)
+def run_scenario(request: HttpRequest, pk: int) -> Any:
+    scenario = scenarios.scenario_run(actor=request.user, scenario=_scenario(request, pk))
+    return 202, scenario_out(scenario, request.user)
+
+
+class CopyIn(Schema):
+    name: str = Field(max_length=100)
+
+
+@router.post(
+    "/scenarios/{int:pk}/copy",
+    response={201: ScenarioOut, **ERRORS},
+    summary="Copy a scenario's assumptions under a new name",
+    tags=["scenarios"],
+    operation_id="scenarios_copy",
+)
+def copy_scenario(request: HttpRequest, pk: int, payload: CopyIn) -> Any:
+    copy = scenarios.scenario_copy(actor=request.user, scenario=_scenario(request, pk), name=payload.name)
+    return 201, scenario_out(copy, request.user)
+
+
+class ApproveIn(Schema):
+    project_codes: dict[str, str] = Field(description="New project code per selected proposal code")
+    comment: str = ""
+
+
+class ApprovedOut(Schema):
+    scenario: ScenarioOut
+    projects: list[CodeRef]
+
+
+@router.post(
+    "/scenarios/{int:pk}/approve",
+    response={200: ApprovedOut, **ERRORS},
+    summary="Approve the selection: chosen proposals become projects, the others are rejected",
+    tags=["scenarios"],
+    operation_id="scenarios_approve",
+)
+def approve_scenario(request: HttpRequest, pk: int, payload: ApproveIn) -> Any:
+    scenario = _scenario(request, pk)
+    projects = scenarios.scenario_approve(
+        actor=request.user, scenario=scenario, project_codes=payload.project_codes, comment=payload.comment
+    )
+    scenario.refresh_from_db()
+    return {"scenario": scenario_out(scenario, request.user), "projects": [code_ref(p) for p in projects]}

@@ -53,6 +53,7 @@ def scenario_save(
     scenario: Scenario | None = None,
     forced_in: list[Proposal] | None = None,
     forced_out: list[Proposal] | None = None,
+    expected_version: int | None = None,
     **fields: Any,
 ) -> Scenario:
     """Create or change a scenario's assumptions; a changed scenario has to be run again."""
@@ -84,11 +85,25 @@ def scenario_save(
             if scenario.status == Scenario.Status.APPROVED:
                 raise Conflict("An approved scenario is a decision on record; copy it to try other assumptions.")
             scenario = record_update(
-                actor=actor, obj=scenario, changes=fields, allowed=SCENARIO_FIELDS, m2m=m2m or None
+                actor=actor,
+                obj=scenario,
+                changes=fields,
+                allowed=SCENARIO_FIELDS,
+                m2m=m2m or None,
+                expected_version=expected_version,
             )
             Scenario.objects.filter(pk=scenario.pk).update(status=Scenario.Status.DRAFT, result={}, message="")
             scenario.refresh_from_db()
     return scenario
+
+
+def scenario_delete(*, actor: Any, scenario: Scenario) -> None:
+    """Delete a scenario that is not the record of a decision."""
+    from pmo.core.services import record_delete
+
+    if scenario.status == Scenario.Status.APPROVED:
+        raise Conflict("An approved scenario is a decision on record and is kept.")
+    record_delete(actor=actor, obj=scenario)
 
 
 def scenario_copy(*, actor: Any, scenario: Scenario, name: str) -> Scenario:
@@ -111,7 +126,7 @@ def scenario_copy(*, actor: Any, scenario: Scenario, name: str) -> Scenario:
 
 def scenario_run(*, actor: Any, scenario: Scenario) -> Scenario:
     """Queue the optimisation (a background task; the page shows its progress)."""
-    require(actor, "view", scenario)
+    require(actor, "change", scenario)
     if scenario.status == Scenario.Status.APPROVED:
         raise Conflict("This scenario is approved; copy it to run it again.")
     Scenario.objects.filter(pk=scenario.pk).update(status=Scenario.Status.RUNNING, progress=5, message="Queued…")
