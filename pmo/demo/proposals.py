@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from pmo.portfolio import services as portfolio_services
 from pmo.portfolio.models import Portfolio, StrategicObjective
 from pmo.resources.models import Person
 from pmo.selection import services
@@ -166,6 +167,21 @@ PROPOSALS = [
         [("SO4", 4)],
         "draft",
     ),
+    (
+        "Mobile self-service portal",
+        "requester",
+        "DIG",
+        "Robert Hale",
+        "medium",
+        -3,
+        9,
+        [350, 100],
+        30,
+        [0, 300, 400, 400],
+        [("Backend developer", "1.5", 0, 9), ("Business analyst", "0.5", 0, 3)],
+        [("SO4", 4)],
+        "running DIG-050",
+    ),
 ]
 
 
@@ -239,9 +255,23 @@ def load_demo_proposals(*, today: dt.date) -> int:
                 ("under_evaluation", analyst, ""),
                 ("rejected", director, "Too little benefit for the effort."),
             ],
-        }[state]
+        }.get(state, [("submitted", requester, ""), ("under_evaluation", analyst, "")])
         for to_state, actor, comment in path:
             services.proposal_transition(actor=actor, proposal=proposal, to_state=to_state, comment=comment)
+        if state.startswith("running "):
+            # Approved at an earlier portfolio review and under way: it competes in scenarios that let
+            # running projects compete, with what it still has to spend.
+            project = services.proposal_approve_into_project(
+                actor=director,
+                proposal=proposal,
+                code=state.split()[1],
+                comment="Approved at the last quarterly review.",
+            )
+            project = portfolio_services.project_update(
+                actor=director, project=project, manager=people["Aisha Bello"], health="green"
+            )
+            for step in ("initiating", "planning", "executing"):
+                project = portfolio_services.project_transition(actor=director, project=project, to_state=step)
     return Proposal.objects.count()
 
 
@@ -299,7 +329,8 @@ def load_demo_scoring() -> None:
 
 
 def load_demo_scenario() -> None:
-    """A first selection scenario for next year's Digital portfolio, not run yet."""
+    """Two selection scenarios for next year's Digital portfolio, not run yet: the plain one, and one where the
+    running projects compete too and start months are chosen."""
     from pmo.selection import scenarios
     from pmo.selection.models import ScoringModel
 
@@ -312,5 +343,17 @@ def load_demo_scenario() -> None:
         objective="score",
         budget_per_year={"2027": "1200000", "2028": "600000"},
         capacity_per_role={"Backend developer": "3", "Data engineer": "2", "Business analyst": "1"},
+        time_limit_s=5,
+    )
+    scenarios.scenario_save(
+        actor=User.objects.get(username="analyst"),
+        name="Digital with running projects",
+        portfolio=Portfolio.objects.get(code="DIG"),
+        scoring_model=ScoringModel.objects.get(name="PMO standard"),
+        objective="score",
+        budget_per_year={"2027": "1200000", "2028": "600000"},
+        capacity_per_role={"Backend developer": "3", "Data engineer": "2", "Business analyst": "1"},
+        include_running=True,
+        spread_starts=True,
         time_limit_s=5,
     )

@@ -141,7 +141,7 @@ def test_demo_portfolio_is_complete(db):
     assert demo_needed() is True
     load_demo(today=dt.date(2026, 11, 23))
     assert demo_needed() is False
-    assert (Portfolio.objects.count(), Program.objects.count(), Project.objects.count()) == (3, 7, 40)
+    assert (Portfolio.objects.count(), Program.objects.count(), Project.objects.count()) == (3, 7, 41)
     assert Person.objects.count() == 25
     assert set(Project.objects.values_list("state", flat=True)) == set(LifecycleState.values)
     assert {g for u in User.objects.all() for g in u.groups.values_list("name", flat=True)} == {r.value for r in Role}
@@ -154,5 +154,9 @@ def test_demo_portfolio_is_complete(db):
         "under_evaluation": 5,
         "deferred": 1,
         "rejected": 1,
+        "approved": 1,
     }
+    running = Proposal.objects.get(state="approved").project
+    assert (running.code, running.state, running.manager.name) == ("DIG-050", "executing", "Aisha Bello")
+    assert running.charter.startswith("Purpose\nMobile self-service portal: the case for doing it now")
     assert SYSTEM.username == "system"
