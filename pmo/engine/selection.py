@@ -538,7 +538,7 @@ def ahp_weights(
         if abs(a[i, i] - 1) > _RECIPROCAL_TOLERANCE:
             raise InvalidInputError(f"matrix {cell(i, i)} is on the diagonal and must be 1, got {a[i, i]:g}")
         for j in range(i + 1, n):
-            if abs(a[i, j] * a[j, i] - 1) > _RECIPROCAL_TOLERANCE:
+            if abs(a[i, j] * a[j, i] - 1) > _RECIPROCAL_TOLERANCE + 1e-9:  # 3 * 0.33 is 0.99 plus rounding
                 raise InvalidInputError(
                     f"matrix {cell(i, j)} = {a[i, j]:g} and {cell(j, i)} = {a[j, i]:g} are not reciprocal "
                     f"(expected {1 / a[i, j]:.4g})"
@@ -825,6 +825,27 @@ class _Compiled:
                     out.append(b)
             k += 1
         return out
+
+
+def _fits_alone(c: _Compiled, j: int) -> bool:
+    """Whether j with everything it requires fits the capacities when nothing else is selected (greedy over
+    start options, so a time-phased fit may be missed)."""
+    load = [0] * len(c.rows)
+    for k in c.req_closure(j):
+        o = _best_option(c, load, k)
+        if o is None:
+            return False
+        for r, cost in c.options[k][o].costs.items():
+            load[r] += cost
+    return True
+
+
+def _why_never(c: _Compiled, j: int) -> str:
+    """Why no portfolio can include j (the forced re-solve proved it infeasible)."""
+    if c.mandatory and _fits_alone(c, j):
+        return "it cannot be selected together with the must-do candidates"
+    also = " with what it requires" if len(c.req_closure(j)) > 1 else ""
+    return f"it does not fit within the capacities even alone{also}"
 
 
 def _why_must(c: _Compiled, j: int) -> str:
@@ -1589,7 +1610,7 @@ def _explain(
     for j in chosen:
         out = _solve_cpsat(c, time_limit_s=per_solve_s, workers=workers, seed=seed, force=j, hint=best)
         if out.status == "infeasible":
-            needed[j] = (None, proven, "it cannot be selected together with the must-do candidates")
+            needed[j] = (None, False, _why_never(c, j))
         elif out.assign is None:
             needed[j] = (None, False, "no portfolio including it was found within the time limit")
         else:
@@ -1826,7 +1847,8 @@ def efficient_frontier(
             for k, v in problem.period_capacities.items()
         }
         scaled = PortfolioProblem(candidates=problem.candidates, capacities=caps, period_capacities=period_caps)
-        flat_scaled = {k: v for k, v in caps.items()}
+        # every capacity row, as optimise_portfolio reports them (time-phased ones as "dimension@period")
+        all_rows = {**caps, **{f"{k}@{t}": x for k, v in period_caps.items() for t, x in enumerate(v)}}
         try:
             r = optimise_portfolio(
                 scaled,
@@ -1845,7 +1867,7 @@ def efficient_frontier(
                     objective=None,
                     bound=None,
                     selected=(),
-                    capacities=MappingProxyType(flat_scaled),
+                    capacities=MappingProxyType(all_rows),
                     usage=MappingProxyType({}),
                     message=str(exc),
                 )

@@ -134,7 +134,7 @@ def read_mknap(path_or_text: str | Path, *, name: str | None = None) -> list[Mkn
     stray word raise :class:`~pmo.engine.errors.FileFormatError` naming the file and the line.
 
     >>> text = '''2
-    ...  3 1 17
+    ...  3 1 16
     ...  10 7 9
     ...  3 2 2
     ...  4
@@ -146,7 +146,7 @@ def read_mknap(path_or_text: str | Path, *, name: str | None = None) -> list[Mkn
     ... '''
     >>> first, second = read_mknap(text, name="tiny.txt")
     >>> first.name, first.profits, first.weights, first.capacities, first.optimum
-    ('tiny-1', (10.0, 7.0, 9.0), ((3.0, 2.0, 2.0),), (4.0,), 17.0)
+    ('tiny-1', (10.0, 7.0, 9.0), ((3.0, 2.0, 2.0),), (4.0,), 16.0)
     >>> second.m, second.n, second.optimum
     (2, 2, None)
     >>> read_mknap(text.replace("5 6", "5 x"), name="bad.txt")
