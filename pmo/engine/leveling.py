@@ -1422,6 +1422,8 @@ def _cpsat_round(
     else:
         model.minimize(makespan)
 
+    if _EXP.get("settimes"):
+        model.add_decision_strategy(starts, cp_model.CHOOSE_LOWEST_MIN, cp_model.SELECT_MIN_VALUE)
     if hint is not None and all(c.es[j] <= hint[j] <= ls[j] for j in range(n)):
         for j in range(n):
             model.add_hint(starts[j], hint[j])

@@ -326,12 +326,14 @@ class LevelingIn(Schema):
     project_ids: list[int] = Field(min_length=1)
     mode: str = Field("fast", description="fast (heuristic) or exact (CP-SAT with the time limit)")
     time_limit_s: float = Field(10.0, gt=0, le=600)
+    within_float: bool = Field(False, description="Keep every project's finish: level within float only")
 
 
 class LevelingOut(Schema):
     id: int
     status: str
     mode: str
+    within_float: bool
     progress: int
     message: str
     project_ids: list[int]
@@ -343,6 +345,7 @@ def leveling_out(run: Any) -> dict[str, Any]:
         "id": run.pk,
         "status": run.status,
         "mode": run.mode,
+        "within_float": run.within_float,
         "progress": run.progress,
         "message": run.message,
         "project_ids": sorted(run.projects.values_list("pk", flat=True)),
@@ -376,7 +379,11 @@ def start_leveling(request: HttpRequest, payload: LevelingIn) -> Any:
 
         raise ValidationFailed({"project_ids": f"No project with id {', '.join(map(str, missing))}."})
     run = leveling.leveling_start(
-        actor=request.user, projects=projects, mode=payload.mode, time_limit_s=payload.time_limit_s
+        actor=request.user,
+        projects=projects,
+        mode=payload.mode,
+        time_limit_s=payload.time_limit_s,
+        within_float=payload.within_float,
     )
     run.refresh_from_db()
     return 202, leveling_out(run)

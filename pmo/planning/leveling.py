@@ -122,7 +122,11 @@ def solve(run: LevelingRun) -> dict[str, Any]:
     free_tasks = tuple(replace(t, demands={}) for t in problem.tasks)
     unconstrained = level_fast(LevelingProblem(free_tasks, (), problem.projects), seed=0, iterations=1)
     solver = level_exact if run.mode == LevelingRun.Mode.EXACT else level_fast
-    options: dict[str, Any] = {"time_limit_s": run.time_limit_s, "objective": "weighted_delay"}
+    options: dict[str, Any] = {
+        "time_limit_s": run.time_limit_s,
+        "objective": "weighted_delay",
+        "within_float": run.within_float,
+    }
     result = solver(problem, **options)
     origin, calendar, people, tasks = context["origin"], context["calendar"], context["people"], context["tasks"]
     delayed_by_project: dict[str, Counter[str]] = defaultdict(Counter)
@@ -174,6 +178,8 @@ def solve(run: LevelingRun) -> dict[str, Any]:
         )
     return {
         "status": result.status,
+        "within_float": run.within_float,
+        "message": result.message.replace("period(s)", "working day(s)"),  # a period is a working day here
         "makespan_days": result.makespan,
         "lower_bound_days": result.lower_bound,
         "solve_time_s": round(result.solve_time_s, 3),
@@ -214,9 +220,10 @@ def run_leveling(run_id: int) -> None:
 
 
 def leveling_start(
-    *, actor: Any, projects: list[Project], mode: str = "fast", time_limit_s: float = 10.0
+    *, actor: Any, projects: list[Project], mode: str = "fast", time_limit_s: float = 10.0, within_float: bool = False
 ) -> LevelingRun:
-    """Queue a levelling run over the projects (the actor must be allowed to view each)."""
+    """Queue a levelling run over the projects (the actor must be allowed to view each). With
+    ``within_float`` no project may finish later than it would without resource limits."""
     if not projects:
         raise ValidationFailed({"projects": "Choose at least one project to level."})
     if mode not in LevelingRun.Mode.values:
@@ -230,6 +237,7 @@ def leveling_start(
         run = LevelingRun.objects.create(
             mode=mode,
             time_limit_s=time_limit_s,
+            within_float=within_float,
             created_by=actor if getattr(actor, "pk", None) else None,
             portfolio_id=portfolios.pop() if len(portfolios) == 1 else None,
         )

@@ -35,6 +35,7 @@ def leveling_start(request: HttpRequest) -> HttpResponse:
             projects=projects,
             mode=request.POST.get("mode", "fast"),
             time_limit_s=float(request.POST.get("time_limit") or 10),
+            within_float=request.POST.get("within_float") == "on",
         )
     except (DomainError, ValueError) as error:
         messages.error(request, getattr(error, "message", str(error)))

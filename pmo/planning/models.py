@@ -235,6 +235,11 @@ class LevelingRun(models.Model):
     )
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.FAST)
     time_limit_s = models.FloatField(default=10)
+    within_float = models.BooleanField(
+        "keep every project's finish",
+        default=False,
+        help_text="Level within float only: tasks move, but no project finishes later than unlevelled.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=255, blank=True)

@@ -120,3 +120,59 @@ def test_portfolio_page_offers_levelling_and_the_run_page_explains(
     page = response.content.decode()
     assert "What levelling does to each project" in page
     assert "Accept and update the plans" in page
+
+
+@pytest.mark.parametrize("mode", ["fast", "exact"])
+def test_within_float_moves_tasks_but_no_project_finish(roles, org, shared, mode):
+    """P2 also writes documentation for 10 days, so its build has 5 days of float: levelled within float, the
+    build waits for Jonas and P2 still finishes when it would have anyway."""
+    jonas = shared["jonas"]
+    services.plan_replace(
+        actor=SYSTEM,
+        project=org["p2"],
+        start=shared["today"],
+        tasks=[
+            services.TaskSpec(uid=1, name="Build", duration_minutes=5 * 480, assignments=((jonas, Decimal("1")),)),
+            services.TaskSpec(uid=2, name="Docs", duration_minutes=10 * 480),
+            services.TaskSpec(
+                uid=3, name="Release", duration_minutes=0, links=((1, "FS", 0, False), (2, "FS", 0, False))
+            ),
+        ],
+    )
+    run = leveling.leveling_start(
+        actor=roles[Role.PMO_ANALYST], projects=[org["p1"], org["p2"]], mode=mode, time_limit_s=2, within_float=True
+    )
+    result = leveling.solve(run)
+    rows = {p["code"]: p for p in result["projects"]}
+    assert (result["status"], result["within_float"]) == ("optimal", True)
+    assert (rows["P1"]["moved_days"], rows["P2"]["moved_days"]) == (0, 0)
+    assert rows["P2"]["finish_after"] == "2027-01-15T17:00:00"
+    assert [(t["uid"], t["new_start"]) for t in result["tasks"]] == [(1, "2027-01-11T08:00:00")]
+
+
+def test_within_float_says_when_a_finish_must_move(roles, org, shared):
+    """Both projects need Jonas for their whole critical path: one of them has to finish later."""
+    run = leveling.leveling_start(
+        actor=roles[Role.PMO_ANALYST], projects=[org["p1"], org["p2"]], mode="fast", time_limit_s=2, within_float=True
+    )
+    result = leveling.solve(run)
+    assert result["status"] == "infeasible"
+    assert result["message"].startswith("no schedule keeps every project within its float")
+    assert result["message"] == (
+        "no schedule keeps every project within its float found (best effort overruns by 5 working day(s) in "
+        "total; not a proof, try exact mode)"
+    )
+    exact = leveling.solve(
+        leveling.leveling_start(
+            actor=roles[Role.PMO_ANALYST],
+            projects=[org["p1"], org["p2"]],
+            mode="exact",
+            time_limit_s=2,
+            within_float=True,
+        )
+    )
+    assert exact["status"] == "infeasible"
+    assert exact["message"] == (
+        "no schedule keeps every project within its float (proven); the schedule shown is the best effort, "
+        "overrunning the critical-path finishes by 5 working day(s) in total"
+    )
