@@ -264,12 +264,10 @@ def ranking(request: HttpRequest, filters: Query[RankingFilters]) -> Any:
     model = models.filter(pk=filters.scoring_model_id).first() if filters.scoring_model_id else models.first()
     if model is None:
         raise Http404("No active scoring model." if not filters.scoring_model_id else "No such scoring model.")
-    proposals = selectors.visible_proposals(request.user).filter(
-        state__in=[Proposal.State.SUBMITTED, Proposal.State.UNDER_EVALUATION, Proposal.State.APPROVED]
-    )
+    proposals = selectors.rankable_proposals(request.user)
     if filters.portfolio_id:
         proposals = proposals.filter(portfolio_id=filters.portfolio_id)
-    rows = scoring.score_table(model, list(proposals.select_related("project").prefetch_related("contributions")))
+    rows = scoring.score_table(model, list(proposals))
     return [
         {
             "rank": row.rank,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from pmo.core.access import can, require
 from pmo.core.errors import DomainError, ValidationFailed
 from pmo.selection import scoring, selectors
-from pmo.selection.models import Criterion, Proposal, ScoringModel
+from pmo.selection.models import Criterion, ScoringModel
 
 SAATY = [
     (9, "9 — extremely more"),
@@ -212,11 +212,7 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 def ranking(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", ScoringModel)
     model = _model_from(request)
-    proposals = list(
-        selectors.visible_proposals(request.user)
-        .filter(state__in=[Proposal.State.SUBMITTED, Proposal.State.UNDER_EVALUATION, Proposal.State.APPROVED])
-        .prefetch_related("contributions", "cash_flows")
-    )
+    proposals = list(selectors.rankable_proposals(request.user))
     portfolio = request.GET.get("portfolio")
     if portfolio:
         proposals = [p for p in proposals if str(p.portfolio_id) == portfolio]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from pmo.core.access import can, roles_of
 from pmo.core.roles import Role
@@ -37,6 +37,22 @@ def financials(proposal: Proposal) -> Financials:
         npv=Decimal(str(round(finance.npv(rate, net), 2))),
         irr=finance.irr(net),
         payback_years=finance.payback_years(net),
+    )
+
+
+def rankable_proposals(user: object) -> QuerySet[Proposal]:
+    """What the ranking lists: proposals submitted or under evaluation, and running projects that came from a
+    proposal (ranked by their business case, so the PMO sees which no longer earn their place)."""
+    from pmo.portfolio.lifecycle import ACTIVE_STATES
+
+    return (
+        visible_proposals(user)
+        .filter(
+            Q(state__in=[Proposal.State.SUBMITTED, Proposal.State.UNDER_EVALUATION])
+            | Q(state=Proposal.State.APPROVED, project__state__in=ACTIVE_STATES)
+        )
+        .select_related("project")
+        .prefetch_related("contributions", "cash_flows")
     )
 
 

@@ -142,3 +142,26 @@ def test_scenario_journey(roles, org, scenario_pipeline, django_capture_on_commi
     status, error = analyst("delete", f"/scenarios/{pk}")
     assert (status, error["code"]) == (409, "conflict")
     assert analyst("delete", f"/scenarios/{copy['id']}") == (204, None)
+
+
+def test_ranking_keeps_running_projects_and_drops_finished_ones(roles, scoring_pipeline):  # noqa: F811
+    from pmo.portfolio import services as portfolio_services
+    from pmo.selection import services
+
+    b = scoring_pipeline["b"]
+    project = services.proposal_approve_into_project(actor=roles[Role.PMO_DIRECTOR], proposal=b, code="DIG-200")
+    call = caller(roles[Role.PMO_ANALYST])
+    status, rows = call("get", f"/ranking?scoring_model_id={scoring_pipeline['model'].pk}")
+    assert [(r["code"], r["state"], r["project_code"]) for r in rows] == [
+        ("PR-0002", "approved", "DIG-200"),
+        ("PR-0001", "under_evaluation", None),
+    ]
+    page = Client()
+    page.force_login(roles[Role.PMO_ANALYST])
+    html = page.get("/ranking/").content.decode()
+    assert "now <a href=" in html and "DIG-200</a>" in html and "Project approved" in html
+    portfolio_services.project_transition(
+        actor=roles[Role.PMO_DIRECTOR], project=project, to_state="cancelled", comment="No longer pays."
+    )
+    status, rows = call("get", f"/ranking?scoring_model_id={scoring_pipeline['model'].pk}")
+    assert [r["code"] for r in rows] == ["PR-0001"]
