@@ -152,6 +152,7 @@ def test_ranking_keeps_running_projects_and_drops_finished_ones(roles, scoring_p
     project = services.proposal_approve_into_project(actor=roles[Role.PMO_DIRECTOR], proposal=b, code="DIG-200")
     call = caller(roles[Role.PMO_ANALYST])
     status, rows = call("get", f"/ranking?scoring_model_id={scoring_pipeline['model'].pk}")
+    assert status == 200
     assert [(r["code"], r["state"], r["project_code"]) for r in rows] == [
         ("PR-0002", "approved", "DIG-200"),
         ("PR-0001", "under_evaluation", None),
@@ -164,4 +165,4 @@ def test_ranking_keeps_running_projects_and_drops_finished_ones(roles, scoring_p
         actor=roles[Role.PMO_DIRECTOR], project=project, to_state="cancelled", comment="No longer pays."
     )
     status, rows = call("get", f"/ranking?scoring_model_id={scoring_pipeline['model'].pk}")
-    assert [r["code"] for r in rows] == ["PR-0001"]
+    assert (status, [r["code"] for r in rows]) == (200, ["PR-0001"])
