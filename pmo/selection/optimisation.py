@@ -255,7 +255,15 @@ def solve(problem: dict[str, Any], *, time_limit_s: float = 10.0, frontier_point
         "selected": list(result.selected),
         "usage": {row_name(k): v for k, v in result.usage.items()},
         "capacities": {row_name(k): v for k, v in result.capacities.items()},
-        "binding": [row_name(b.dimension) for b in result.binding],
+        "binding": [
+            {
+                "name": row_name(b.dimension),
+                "blocked": list(b.blocked),
+                "slack": b.slack,
+                "shadow_price": b.shadow_price,
+            }
+            for b in result.binding
+        ],
         "explanations": {r.id: _why_not(r, {row_name(k): v for k, v in r.exceeded.items()}) for r in result.rejected},
     }
     if months:

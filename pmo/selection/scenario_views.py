@@ -212,6 +212,9 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for c in sorted(set(candidates) - set(selected))
             ],
             "has_starts": bool(starts),
+            "gap_percent": f"{100 * result['gap']:.2f} %" if result.get("gap") else "",
+            # results stored before the binding rows carried their blocked candidates list names only
+            "binding": [b for b in result.get("binding", []) if isinstance(b, dict)][:8],
             "usage": _usage_rows(result),
             "heat": _heat(result),
             "frontier_json": json.dumps(result.get("frontier", [])),

@@ -266,3 +266,17 @@ def test_start_months_spread_the_peak(roles, org, django_capture_on_commit_callb
     for proposal_code, project_code in (("PR-0001", "P-1"), ("PR-0002", "P-2")):
         year, month = (int(x) for x in chosen[proposal_code].split("-"))
         assert Project.objects.get(code=project_code).planned_start == dt.date(year, month, 1)
+
+
+def test_result_page_names_what_stops_the_next_proposal(roles, org, pipeline, client_for):
+    answer = optimisation.solve(optimisation.build_problem(npv_scenario(roles, org)), time_limit_s=2)
+    assert answer["binding"][0]["name"] == "budget 2027"
+    assert answer["binding"][0]["blocked"] == ["PR-0001"]
+    scenario = Scenario.objects.get(name="This year")
+    Scenario.objects.filter(pk=scenario.pk).update(
+        status="done", result={**answer, "problem": optimisation.build_problem(scenario)}
+    )
+    page = client_for(Role.EXECUTIVE).get(f"/scenarios/{scenario.pk}/").content.decode()
+    assert "What stops the next proposal" in page
+    assert "<strong>Budget 2027</strong> keeps out PR-0001" in page
+    assert "Run the optimiser" not in page  # an executive reads, and runs nothing
