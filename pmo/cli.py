@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "pmo.commands.schedule",
     "pmo.commands.plan_import",
     "pmo.commands.select",
+    "pmo.commands.evm",
 )
 
 
