@@ -40,6 +40,7 @@ from __future__ import annotations
 import heapq
 import math
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -696,7 +697,7 @@ class _Heuristic:
         self.n = n
         horizon = max(c.cpm_makespan, max(c.profile_end, default=0)) + max(c.dur, default=0) + 1
         self.avail0 = [[c.cap(r, t) for t in range(max(horizon, c.profile_end[r]))] for r in range(len(c.res_ids))]
-        self.byte_mode = max(c.max_cap, default=0) <= 255 and not _EXP.get("nobytes")
+        self.byte_mode = max(c.max_cap, default=0) <= 255
         width = max(horizon, max(c.profile_end, default=0))
         self.bytes0 = [bytes(c.cap(r, t) for t in range(width)) for r in range(len(c.res_ids))]
         self.zero_rel = [0] * n
@@ -925,7 +926,7 @@ class _Heuristic:
                 if all(i != a for i, _ in c.preds[b]):
                     order[pos], order[pos + 1] = b, a
 
-    def run(self, seed: int, iterations: int) -> None:
+    def run(self, seed: int, iterations: int, pop_size: int | None = None) -> None:
         c = self.c
         n = self.n
         if n == 0:
@@ -949,6 +950,8 @@ class _Heuristic:
                 seen.add(sig)
                 population.append((self.key(s), as_list(s), sig))
 
+        if self.best is not None:  # a later run (exact mode) goes on from the best schedule
+            evaluate(self.by_start(self.best))
         rules = self.rules()
         for prio in rules:
             evaluate(_ordered(prio, c.preds, c.succs))
@@ -956,16 +959,17 @@ class _Heuristic:
                 return
         lb = c.static_lb
         # Phase 1: regret-biased sampling around the LFT rule.
-        samples = max(2, min(iterations // 3, int(_EXP.get("samples", 100))))  # type: ignore[call-overload]
+        samples = max(2, min(iterations // 3, 100))
         for it in range(samples):
             if self.done(lb) or self.out_of_time():
                 return
             prio = rules[it % 2] if it % 3 else rules[0]
             evaluate(self.sampled_order(prio, rng, alpha=1.0 + (it % 3)))
         # Phase 2: a small genetic search over activity lists, seeded by the best so far.
-        pop_size = int(_EXP.get("pop", max(20, min(40, iterations // 25))))  # type: ignore[call-overload]
+        if pop_size is None:
+            pop_size = max(20, min(40, iterations // 25))
         remaining = iterations - samples
-        while remaining > 0:
+        while remaining > 0 and population:
             if self.done(lb) or self.out_of_time():
                 return
             population.sort(key=lambda e: e[0])
@@ -1280,7 +1284,10 @@ def level_exact(
     varying capacities become fixed dummy intervals), the four precedence types with lags
     and either the makespan or the priority-weighted project delay (ties broken by
     makespan) as objective.  With ``warm_start`` the :func:`level_fast` schedule (computed
-    within the same time budget) is given as a hint and its makespan bounds the horizon.
+    within the same time budget) is given as a hint and its makespan bounds the horizon;
+    CP-SAT then runs (on ``num_workers - 1`` workers, at least one) in a background thread
+    while the genetic search goes on, and a last round on all workers starts from the best
+    schedule of both.
     ``lower_bound`` is the best of the solver's proven bound, the critical path and the
     resource energy bound.  The status is ``"optimal"`` when the bound is met,
     ``"feasible"`` when the time ran out first and ``"infeasible"`` when no schedule
@@ -1339,8 +1346,16 @@ def _latest_starts(c: _Compiled, deadline: Sequence[int]) -> list[int]:
     return ls
 
 
-_CPSAT_TUNING: dict[str, object] = {}  # extra CP-SAT parameters (experiments)
-_EXP: dict[str, object] = {}
+# Exact mode splits its time budget: the heuristic (default iterations, at most the first
+# _FIRST_HEURISTIC_SHARE), then, up to _HEURISTIC_SHARE, CP-SAT in a background thread (it
+# releases the GIL) while the genetic search goes on in this one, and a last CP-SAT round on
+# all workers hinted with the best schedule of both.  The GA is single-threaded, so this
+# keeps both cores busy; on hard instances (PSPLIB j120 with scarce resources) CP-SAT rarely
+# improves its warm start within seconds while the GA keeps finding shorter schedules, and
+# a larger population than fast mode's pays off over such a long run.
+_FIRST_HEURISTIC_SHARE = 0.25
+_HEURISTIC_SHARE = 0.8
+_LONG_RUN_POPULATION = 80
 _PRIORITY_SCALE = 1000  # CP-SAT needs integer weights: priorities are rounded to 1/1000
 
 
@@ -1361,6 +1376,7 @@ def _cpsat_round(
     time_limit_s: float,
     seed: int,
     num_workers: int,
+    stoppers: list[Callable[[], None]] | None = None,
 ) -> _Round:
     from ortools.sat.python import cp_model  # local import: OR-Tools is slow to load
 
@@ -1401,7 +1417,7 @@ def _cpsat_round(
                 ivs.append(model.new_fixed_size_interval_var(t, end - t, f"cap{r}_{t}"))
                 demands.append(cap - level)
             t = end
-        if objective == "makespan" and _EXP.get("tail", True):
+        if objective == "makespan":
             # Nothing runs after the makespan: lets the cumulative reason about the end.
             ivs.append(model.new_interval_var(makespan, horizon - makespan, horizon, f"tail{r}"))
             demands.append(cap)
@@ -1422,8 +1438,6 @@ def _cpsat_round(
     else:
         model.minimize(makespan)
 
-    if _EXP.get("settimes"):
-        model.add_decision_strategy(starts, cp_model.CHOOSE_LOWEST_MIN, cp_model.SELECT_MIN_VALUE)
     if hint is not None and all(c.es[j] <= hint[j] <= ls[j] for j in range(n)):
         for j in range(n):
             model.add_hint(starts[j], hint[j])
@@ -1434,11 +1448,8 @@ def _cpsat_round(
     prm.max_time_in_seconds = max(0.01, time_limit_s)
     prm.num_workers = num_workers
     prm.random_seed = seed
-    for name, value in _CPSAT_TUNING.items():
-        if isinstance(value, list):
-            getattr(prm, name).extend(value)
-        else:
-            setattr(prm, name, value)
+    if stoppers is not None:  # lets another thread end the search early
+        stoppers.append(solver.stop_search)
     code = solver.solve(model)
     if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in the model above
         raise InvalidInputError(f"internal model error: {model.validate()}")
@@ -1463,9 +1474,8 @@ def _solve_exact(
     from ortools.sat.python import cp_model  # local import: OR-Tools is slow to load
 
     n = c.n
-    stop_at = started + time_limit_s
-    heuristic_stop = started + float(_EXP.get("hshare", 0.25)) * time_limit_s  # type: ignore[arg-type]
-    h = _Heuristic(c, objective, within_float, lambda: time.perf_counter() >= heuristic_stop)
+    first_stop = started + _FIRST_HEURISTIC_SHARE * time_limit_s
+    h = _Heuristic(c, objective, within_float, lambda: time.perf_counter() >= first_stop)
     lower = c.static_lb
     bound = float(c.static_lb) if objective == "makespan" else 0.0
 
@@ -1485,45 +1495,88 @@ def _solve_exact(
     if n == 0:
         return finish([], "optimal")
     if warm_start:
-        h.run(seed, int(_EXP.get("hiter", _default_iterations(n))))  # type: ignore[call-overload]
+        h.run(seed, _default_iterations(n))
         if h.done():
             assert h.best is not None
             return finish(h.best, "optimal", "the heuristic met the lower bound")
 
-    rounds = int(_EXP.get("rounds", 1))  # type: ignore[call-overload]
     proven = False
     infeasible = False
-    while True:
-        remaining = stop_at - time.perf_counter()
-        if remaining < 0.02 or rounds <= 0:
-            break
-        feasible = h.best is not None and h.best_key[0] == 0
-        horizon = h.best_key[2] if objective == "makespan" and feasible else _safe_horizon(c)
-        out = _cpsat_round(
-            c,
-            horizon=horizon,
-            objective=objective,
-            within_float=within_float,
-            hint=h.best,
-            time_limit_s=remaining / rounds,
-            seed=seed,
-            num_workers=num_workers,
-        )
-        rounds -= 1
+
+    def absorb(out: _Round) -> None:
+        nonlocal lower, bound, proven, infeasible
         if out.code == cp_model.INFEASIBLE:
             infeasible = True
-            break
-        if out.starts is not None:
-            h.improve(out.starts)  # justification may shorten the solver's schedule further
-            if objective == "makespan":
-                lower = max(lower, math.ceil(out.bound - 1e-6))
-                bound = float(lower)
-            else:
-                bound = max(bound, out.bound)
-            if out.code == cp_model.OPTIMAL or (objective == "makespan" and h.best_key[2] <= lower):
-                proven = True
-                break
-        seed += 1
+            return
+        if out.starts is None:
+            return
+        h.improve(out.starts)  # justification may shorten the solver's schedule further
+        if objective == "makespan":
+            lower = max(lower, math.ceil(out.bound - 1e-6))
+            bound = float(lower)
+        else:
+            bound = max(bound, out.bound)
+        if out.code == cp_model.OPTIMAL or (objective == "makespan" and h.best_key[2] <= lower):
+            proven = True
+
+    stoppers: list[Callable[[], None]] = []
+    halted = threading.Event()
+
+    def cpsat(until: float, workers: int, round_seed: int) -> Callable[[], _Round | None]:
+        # Hint and horizon are taken now: the genetic search may run alongside the solver.
+        hint = h.best
+        feasible = hint is not None and h.best_key[0] == 0
+        horizon = h.best_key[2] if objective == "makespan" and feasible else _safe_horizon(c)
+
+        def solve() -> _Round | None:
+            remaining = until - time.perf_counter()
+            if remaining < 0.02 or halted.is_set():
+                return None
+            return _cpsat_round(
+                c,
+                horizon=horizon,
+                objective=objective,
+                within_float=within_float,
+                hint=hint,
+                time_limit_s=remaining,
+                seed=round_seed,
+                num_workers=workers,
+                stoppers=stoppers,
+            )
+
+        return solve
+
+    if warm_start:
+        until = started + _HEURISTIC_SHARE * time_limit_s
+        outcome: list[_Round | None] = [None]
+        failure: list[BaseException] = []
+        solve = cpsat(until, max(1, num_workers - 1), seed)
+
+        def background() -> None:
+            try:
+                outcome[0] = solve()
+            except BaseException as exc:  # pragma: no cover - re-raised below
+                failure.append(exc)
+
+        worker = threading.Thread(target=background, name="pmo-cpsat", daemon=True)
+        worker.start()
+        h.out_of_time = lambda: time.perf_counter() >= until or not worker.is_alive()
+        h.run(seed + 1, 1 << 30, pop_size=_LONG_RUN_POPULATION)
+        if h.done():  # the genetic search met the static bound: the solver can stop
+            halted.set()
+            for stop in list(stoppers):
+                stop()
+        worker.join()
+        if failure:
+            raise failure[0]
+        if outcome[0] is not None:
+            absorb(outcome[0])
+        if not (proven or infeasible) and (h.done(lower) if objective == "makespan" else h.done()):
+            proven = True
+    if not (proven or infeasible):
+        out = cpsat(started + time_limit_s, num_workers, seed + 2)()
+        if out is not None:
+            absorb(out)
 
     if h.best is None:
         if infeasible:

@@ -372,3 +372,85 @@ def test_bad_options_are_rejected() -> None:
         level_fast(p, objective="cost")  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="time_limit_s"):
         level_exact(p, time_limit_s=0)
+
+
+# --- exact mode pipeline (heuristic, CP-SAT alongside the genetic search, CP-SAT) ----------
+
+
+def scarce_problem(seed: int, n: int = 60) -> LevelingProblem:
+    """Finish-start chains on two scarce resources: the heuristic cannot prove these optimal."""
+    rng = random.Random(seed)
+    tasks = []
+    for k in range(n):
+        preds = tuple(
+            Precedence(f"t{i}") for i in sorted(rng.sample(range(max(0, k - 8), k), min(k, rng.randint(0, 2))))
+        )
+        demands = {r: rng.randint(1, 5) for r in ("R1", "R2") if rng.random() < 0.8}
+        tasks.append(LevelTask(f"t{k}", rng.randint(1, 9), demands, preds))
+    return LevelingProblem(tuple(tasks), (Resource("R1", 6), Resource("R2", 5)))
+
+
+@pytest.mark.parametrize(("seed", "num_workers"), [(11, 2), (3, 1)])  # proved early / runs out of time
+def test_exact_on_a_harder_problem_is_feasible_and_no_worse_than_fast(seed: int, num_workers: int) -> None:
+    p = scarce_problem(seed)
+    fast = level_fast(p)
+    exact = level_exact(p, time_limit_s=2.0, num_workers=num_workers)
+    check_feasible(p, exact)
+    assert exact.status in ("optimal", "feasible")
+    assert exact.makespan <= fast.makespan
+    assert lower_bound(p) <= exact.lower_bound <= exact.makespan
+    assert exact.solve_time_s < 4.0
+
+
+def test_exact_weighted_delay_on_a_harder_problem() -> None:
+    base = scarce_problem(5, n=40)
+    tasks = tuple(
+        LevelTask(t.id, t.duration, t.demands, t.predecessors, project="a" if k % 2 else "b")
+        for k, t in enumerate(base.tasks)
+    )
+    p = LevelingProblem(tasks, base.resources, (LevelProject("a", priority=3.0), LevelProject("b", release=2)))
+    r = level_exact(p, time_limit_s=1.5, objective="weighted_delay")
+    check_feasible(p, r)
+    assert r.objective_bound <= r.objective_value
+
+
+def test_heuristic_run_goes_on_from_its_best_schedule() -> None:
+    from pmo.engine.leveling import _compile, _Heuristic
+
+    c = _compile(scarce_problem(3))
+    h = _Heuristic(c, "makespan", False, lambda: False)
+    h.run(0, 40)
+    first = h.best_key
+    assert h.best is not None
+    h.run(1, 30, pop_size=10)
+    assert h.best_key <= first
+    assert len(h.best) == c.n
+
+
+def test_exact_stops_the_solver_when_the_genetic_search_meets_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import pmo.engine.leveling as lv
+
+    real_run = lv._Heuristic.run
+    runs: list[int] = []
+
+    def run(self: lv._Heuristic, seed: int, iterations: int, pop_size: int | None = None) -> None:
+        runs.append(iterations)
+        if len(runs) > 1:  # the first (warm start) run finds nothing, the long run does
+            real_run(self, seed, iterations, pop_size)
+
+    def slow_round(c: object, *, stoppers: list[object], time_limit_s: float, **kwargs: object) -> lv._Round:
+        stopped = threading.Event()
+        stoppers.append(stopped.set)
+        stopped.wait(time_limit_s)
+        return lv._Round(0, None, 0.0)  # UNKNOWN: no schedule, no bound
+
+    monkeypatch.setattr(lv._Heuristic, "run", run)
+    monkeypatch.setattr(lv, "_cpsat_round", slow_round)
+    crane = Resource("crane", 1)
+    p = LevelingProblem((LevelTask("a", 3, {"crane": 1}), LevelTask("b", 2, {"crane": 1})), (crane,))
+    r = level_exact(p, time_limit_s=60)
+    assert (r.status, r.makespan, r.lower_bound) == ("optimal", 5, 5)
+    assert r.solve_time_s < 10
+    assert len(runs) == 2
