@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "pmo.portfolio",
     "pmo.planning",
     "pmo.selection",
+    "pmo.control",
+    "pmo.changes",
     "pmo.web",
 ]
 

@@ -3,6 +3,8 @@ from ninja import NinjaAPI
 import pmo
 from pmo.api import errors
 from pmo.api.auth import API_AUTH
+from pmo.changes.api import router as changes_router
+from pmo.control.api import router as control_router
 from pmo.core.api import router as account_router
 from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
@@ -26,3 +28,5 @@ api.add_router("/", portfolio_router)
 api.add_router("/", resources_router)
 api.add_router("/", planning_router)
 api.add_router("/", selection_router)
+api.add_router("/", control_router)
+api.add_router("/", changes_router)

@@ -152,6 +152,65 @@ def _any_holder(user: Any, roles: frozenset[Role], action: str, obj: Any) -> boo
     return True  # the model permission alone decides
 
 
+def _timesheet_rule(user: Any, roles: frozenset[Role], action: str, sheet: Any) -> bool:
+    own = sheet.person_id is not None and sheet.person_id == person_id_of(user)
+    if action == "view":
+        return own or bool(roles - {Role.TEAM_MEMBER, Role.REQUESTER})
+    if action == "approve":  # approve or return: the manager of the sheet's project, never one's own hours
+        project = sheet.project
+        if Role.PMO_DIRECTOR in roles:
+            return True
+        if own:
+            return False
+        if Role.PORTFOLIO_MANAGER in roles and _manages_portfolio(user, project.portfolio_id):
+            return True
+        manager = project.manager_id
+        return Role.PROJECT_MANAGER in roles and manager is not None and manager == person_id_of(user)
+    if action == "delete":
+        return own and sheet.state == "draft"
+    return own and sheet.state in ("draft", "returned")  # add, change, submit
+
+
+def _project_control_rule(user: Any, roles: frozenset[Role], action: str, obj: Any) -> bool:
+    # Settings, task budgets and costs of a project belong to it: whoever may change the project.
+    if action == "view":
+        return True
+    project = obj.task.project if hasattr(obj, "task") and not hasattr(obj, "project") else obj.project
+    return can(user, "change", project)
+
+
+def _snapshot_rule(user: Any, roles: frozenset[Role], action: str, snapshot: Any) -> bool:
+    if action == "view" or roles & {Role.PMO_DIRECTOR, Role.PMO_ANALYST}:
+        return True
+    return can(user, "change", snapshot.project)
+
+
+def _project_lead(user: Any, roles: frozenset[Role], project: Any) -> bool:
+    """The PMO director, the portfolio manager of the project's portfolio, or the project's own manager."""
+    if Role.PMO_DIRECTOR in roles:
+        return True
+    if Role.PORTFOLIO_MANAGER in roles and _manages_portfolio(user, project.portfolio_id):
+        return True
+    return Role.PROJECT_MANAGER in roles and project.manager_id is not None and project.manager_id == person_id_of(user)
+
+
+def _changes_rule(user: Any, roles: frozenset[Role], action: str, obj: Any) -> bool:
+    # Status reports, issues, change requests and deviations (pmo.changes) of one project.
+    if action == "view":
+        return True
+    if action == "decide":  # the change board
+        return Role.PMO_DIRECTOR in roles or (
+            Role.PORTFOLIO_MANAGER in roles and _manages_portfolio(user, obj.project.portfolio_id)
+        )
+    return _project_lead(user, roles, obj.project)
+
+
+def _threshold_rule(user: Any, roles: frozenset[Role], action: str, threshold: Any) -> bool:
+    if action == "view" or Role.PMO_DIRECTOR in roles:
+        return True
+    return Role.PORTFOLIO_MANAGER in roles and _manages_portfolio(user, threshold.portfolio_id)
+
+
 OBJECT_RULES: dict[str, Callable[[Any, frozenset[Role], str, Any], bool]] = {
     "portfolio.portfolio": _portfolio_rule,
     "portfolio.program": _program_rule,
@@ -159,6 +218,16 @@ OBJECT_RULES: dict[str, Callable[[Any, frozenset[Role], str, Any], bool]] = {
     "planning.task": _task_rule,
     "selection.proposal": _proposal_rule,
     "selection.scenario": _scenario_rule,
+    "changes.statusreport": _changes_rule,
+    "changes.issue": _changes_rule,
+    "changes.changerequest": _changes_rule,
+    "changes.deviation": _changes_rule,
+    "changes.threshold": _threshold_rule,
+    "control.timesheet": _timesheet_rule,
+    "control.controlsettings": _project_control_rule,
+    "control.taskbudget": _project_control_rule,
+    "control.costentry": _project_control_rule,
+    "control.evmsnapshot": _snapshot_rule,
 }
 
 # Actions that are not Django model permissions; each names the model permission it builds on.
@@ -171,6 +240,9 @@ DERIVED_ACTIONS = {
     "evaluate": "view",
     "decide": "view",
     "approve_selection": "change",
+    "assess": "change",
+    "escalate": "change",
+    "acknowledge": "change",
 }
 
 

@@ -78,6 +78,54 @@ MODEL_PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
     Role.REQUESTER: {OBJECTIVE: VIEW, PORTFOLIO: VIEW, PROGRAM: VIEW, PROJECT: VIEW, PROPOSAL: PROPOSE},
 }
 
+# Monitoring and control (pmo.control): object rules in pmo.core.access keep team members to their own
+# timesheets and project managers to their own projects.
+CONTROL_SETTINGS = "control.controlsettings"
+TASK_BUDGET = "control.taskbudget"
+COST_RATE = "control.costrate"
+TIMESHEET = "control.timesheet"
+COST_ENTRY = "control.costentry"
+EVM_SNAPSHOT = "control.evmsnapshot"
+CONTROL_MODELS = (CONTROL_SETTINGS, TASK_BUDGET, COST_RATE, TIMESHEET, COST_ENTRY, EVM_SNAPSHOT)
+BUSINESS_MODELS = (*BUSINESS_MODELS, *CONTROL_MODELS)
+_CONTROL_READ = {model: VIEW for model in CONTROL_MODELS}
+_PROJECT_CONTROL = {CONTROL_SETTINGS: ALL, TASK_BUDGET: ALL, COST_ENTRY: ALL, EVM_SNAPSHOT: ALL}
+_OWN_TIME = frozenset({"view", "add", "change"})
+for _role, _grants in {
+    Role.PMO_DIRECTOR: {model: ALL for model in CONTROL_MODELS},
+    Role.PORTFOLIO_MANAGER: {**_CONTROL_READ, **_PROJECT_CONTROL, TIMESHEET: _OWN_TIME},
+    Role.PMO_ANALYST: {**_CONTROL_READ, EVM_SNAPSHOT: ALL, TIMESHEET: _OWN_TIME},
+    Role.PROJECT_MANAGER: {**_CONTROL_READ, **_PROJECT_CONTROL, TIMESHEET: _OWN_TIME},
+    Role.PROJECT_ADMINISTRATOR: {**_CONTROL_READ, **_PROJECT_CONTROL, COST_RATE: ALL, TIMESHEET: _OWN_TIME},
+    Role.EXECUTIVE: dict(_CONTROL_READ),
+    Role.TEAM_MEMBER: {**_CONTROL_READ, COST_RATE: frozenset(), TIMESHEET: _OWN_TIME},
+}.items():
+    MODEL_PERMISSIONS[_role].update(_grants)
+
+# Status reports, deviations, issues and change control (pmo.changes): object rules in pmo.core.access keep
+# project managers to their own projects and give the change-board decision to the PMO director and the
+# portfolio manager of the project's portfolio. Requesters see none of it.
+STATUS_REPORT = "changes.statusreport"
+THRESHOLD = "changes.threshold"
+DEVIATION = "changes.deviation"
+ISSUE = "changes.issue"
+CHANGE_REQUEST = "changes.changerequest"
+CHANGES_MODELS = (STATUS_REPORT, THRESHOLD, DEVIATION, ISSUE, CHANGE_REQUEST)
+BUSINESS_MODELS = (*BUSINESS_MODELS, *CHANGES_MODELS)
+_CHANGES_READ = {model: VIEW for model in CHANGES_MODELS}
+_PROJECT_RECORDS = {STATUS_REPORT: ALL, ISSUE: ALL, CHANGE_REQUEST: ALL}
+_ACKNOWLEDGE = frozenset({"view", "change"})
+for _role, _grants in {
+    Role.PMO_DIRECTOR: {model: ALL for model in CHANGES_MODELS},
+    Role.PORTFOLIO_MANAGER: {**_CHANGES_READ, **_PROJECT_RECORDS, THRESHOLD: ALL, DEVIATION: ALL},
+    Role.PMO_ANALYST: {**_CHANGES_READ, DEVIATION: frozenset({"view", "add"})},
+    Role.PROJECT_MANAGER: {**_CHANGES_READ, **_PROJECT_RECORDS, DEVIATION: _ACKNOWLEDGE},
+    Role.PROJECT_ADMINISTRATOR: dict(_CHANGES_READ),
+    Role.EXECUTIVE: dict(_CHANGES_READ),
+    Role.TEAM_MEMBER: dict(_CHANGES_READ),
+}.items():
+    MODEL_PERMISSIONS[_role].update(_grants)
+
 
 def sync_role_groups(**_: Any) -> None:
     """Create one group per role and give it exactly the permissions of the matrix (idempotent)."""

@@ -13,6 +13,8 @@ from django.db import transaction
 
 from pmo.core.access import SYSTEM
 from pmo.core.roles import Role
+from pmo.demo.changes import load_demo_changes
+from pmo.demo.control import load_demo_control
 from pmo.demo.plans import load_demo_plans
 from pmo.demo.proposals import load_demo_proposals, load_demo_scenario, load_demo_scoring
 from pmo.portfolio import services as portfolio_services
@@ -805,3 +807,5 @@ def load_demo(*, seed: int = 7, today: dt.date | None = None) -> None:
     load_demo_proposals(today=today)
     load_demo_scoring()
     load_demo_scenario()
+    load_demo_control(today=today, seed=seed)
+    load_demo_changes(today=today)

@@ -168,7 +168,7 @@ PROPOSALS = [
         "draft",
     ),
     (
-        "Mobile self-service portal",
+        "Branch appointment booking",
         "requester",
         "DIG",
         "Robert Hale",
@@ -180,7 +180,7 @@ PROPOSALS = [
         [0, 300, 400, 400],
         [("Backend developer", "1.5", 0, 9), ("Business analyst", "0.5", 0, 3)],
         [("SO4", 4)],
-        "running DIG-050",
+        "running DIG-030",
     ),
 ]
 

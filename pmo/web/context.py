@@ -32,4 +32,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(
                 {"label": "Scenarios", "url": "/scenarios/", "icon": "≡", "active": path.startswith("/scenarios/")}
             )
+    from pmo.control.views import nav_items as control_nav
+
+    items += control_nav(user, path)
+    from pmo.changes.navigation import nav_items as changes_nav
+
+    items += changes_nav(user, path)
     return {"nav_items": items, "nav_roles": sorted(r.value for r in roles_of(user))}

@@ -30,6 +30,8 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("", include("pmo.planning.urls")),
     path("", include("pmo.selection.urls")),
+    path("", include("pmo.control.urls")),
+    path("", include("pmo.changes.urls")),
     path(
         "projects/<int:pk>/transition/",
         portfolio_views.project_transition,

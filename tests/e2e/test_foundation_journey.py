@@ -15,7 +15,7 @@ from tests.e2e.screenshots import screenshot
 
 pytestmark = pytest.mark.e2e
 
-DEMO_PROJECT_COUNT = 40
+DEMO_PROJECT_COUNT = 41  # 40 projects plus DIG-030, approved from a proposal
 NEW_CODE = "DIG-099"
 NEW_NAME = "Customer feedback hub"
 

@@ -294,7 +294,7 @@ def test_a_proposal_is_scored_selected_by_the_optimiser_and_approved(page: Page)
     third.refresh_from_db()
     assert third.status == "done", third.message
     candidates = {c["id"] for c in third.result["problem"]["candidates"]}
-    assert candidates == {"DIG-050", "DIG-101", "DIG-102", "DIG-103"}
+    assert candidates == {"DIG-030", "DIG-101", "DIG-102", "DIG-103"}
     columns = page.locator("section.card", has=page.get_by_role("heading", name="Selection", exact=True)).locator(
         ".columns > div"
     )

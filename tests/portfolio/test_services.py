@@ -157,6 +157,6 @@ def test_demo_portfolio_is_complete(db):
         "approved": 1,
     }
     running = Proposal.objects.get(state="approved").project
-    assert (running.code, running.state, running.manager.name) == ("DIG-050", "executing", "Aisha Bello")
-    assert running.charter.startswith("Purpose\nMobile self-service portal: the case for doing it now")
+    assert (running.code, running.state, running.manager.name) == ("DIG-030", "executing", "Aisha Bello")
+    assert running.charter.startswith("Purpose\nBranch appointment booking: the case for doing it now")
     assert SYSTEM.username == "system"
