@@ -196,7 +196,8 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "code": c,
                     "title": titles.get(c, ""),
                     "running": c in running,
-                    "start": starts.get(c),
+                    # running projects keep their dates; start months are the scenario's choice for proposals
+                    "start": None if c in running else starts.get(c),
                     **candidates.get(c, {}),
                 }
                 for c in selected
