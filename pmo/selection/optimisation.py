@@ -166,7 +166,7 @@ def build_problem(scenario: Scenario, *, today: dt.date | None = None) -> dict[s
                 last = min(first + MAX_STARTS - 1, _months_between(origin, p.latest_start.replace(day=1)))
             row["starts"] = list(range(first, last + 1))
             row["profile"] = {role: [round(v, 4) for v in series] for role, series in profile.items()}
-            horizon = max([horizon, *(last + len(series) for series in profile.values())])
+            horizon = max([horizon, last + 1, *(last + len(series) for series in profile.values())])
         rows.append(row)
     # Requires/excludes name proposals; a running project is known by its project code.
     code_of = {c.proposal.code: c.id for c in candidates}

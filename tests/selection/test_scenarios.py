@@ -280,3 +280,45 @@ def test_result_page_names_what_stops_the_next_proposal(roles, org, pipeline, cl
     assert "What stops the next proposal" in page
     assert "<strong>Budget 2027</strong> keeps out PR-0001" in page
     assert "Run the optimiser" not in page  # an executive reads, and runs nothing
+
+
+def test_start_months_with_a_proposal_outside_the_limited_roles(roles, org):
+    """A later proposal needing only a role the scenario does not limit still gets its start month."""
+    requester = roles[Role.REQUESTER]
+    for title, role, start in (
+        ("Portal", "Developer", dt.date(2027, 1, 1)),
+        ("Rebrand", "Designer", dt.date(2027, 9, 1)),
+    ):
+        p = services.proposal_create(
+            actor=requester,
+            title=title,
+            problem="z",
+            portfolio=org["portfolio"],
+            sponsor=org["person"][Role.EXECUTIVE],
+            earliest_start=start,
+            duration_months=2,
+        )
+        services.proposal_business_case_update(
+            actor=requester,
+            proposal=p,
+            cash_flows=[services.CashFlowRow(0, Decimal(100), Decimal(0), Decimal(500))],
+            demands=[services.DemandRow(role, Decimal(1), 0, 2)],
+            contributions=[(org["objective"], 3)],
+        )
+        services.proposal_transition(actor=requester, proposal=p, to_state="submitted")
+    scenario = scenarios.scenario_save(
+        actor=roles[Role.PMO_ANALYST],
+        name="Later",
+        portfolio=org["portfolio"],
+        objective="npv",
+        capacity_per_role={"Developer": "1"},
+        spread_starts=True,
+        time_limit_s=2,
+        frontier_points=0,
+    )
+    problem = optimisation.build_problem(scenario, today=dt.date(2026, 12, 1))
+    assert problem["candidates"][1]["starts"] == [9] and problem["candidates"][1]["profile"] == {}
+    assert len(problem["months"]) == 10
+    answer = optimisation.solve(problem, time_limit_s=2)
+    assert answer["selected"] == ["PR-0001", "PR-0002"]
+    assert answer["starts"] == {"PR-0001": "2027-01", "PR-0002": "2027-09"}
