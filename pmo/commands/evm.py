@@ -50,15 +50,13 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from pmo.commands.jsonfile import InputError, UnreadableFile, read_json
+
 _PROG = "pmo evm"
 _TOP_LEVEL_FIELDS = ("bac", "calendar", "baseline", "status")
 _CALENDAR_FIELDS = ("working_days", "hours", "holidays")
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOUR_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
-
-
-class InputError(Exception):
-    """The JSON file does not have the contract's shape; the message names the field."""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -110,18 +108,12 @@ def run(args: argparse.Namespace) -> int:
             status = project.status_points()
             labels = [p.status_date.isoformat() for p in project.periods]
         else:
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as error:
-                return _fail(f"{path}: cannot read file: {error}")
-            try:
-                document = json.loads(text)
-            except json.JSONDecodeError as error:
-                return _fail(f"{path}, line {error.lineno}, column {error.colno}: not valid JSON: {error.msg}")
-            baseline, status, labels, warnings = problem_from_json(document)
+            baseline, status, labels, warnings = problem_from_json(read_json(path))
         for warning in warnings:
             print(f"{_PROG}: {path}: warning: {warning}", file=sys.stderr)
         periods = analyse(baseline, status)
+    except UnreadableFile as error:
+        return _fail(str(error))
     except InputError as error:
         return _fail(f"{path}: {error}")
     except EngineError as error:

@@ -32,15 +32,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pmo.commands.jsonfile import InputError, UnreadableFile, read_json
+
 _PROG = "pmo select"
 _TOP_LEVEL_FIELDS = ("capacities", "candidates")
 _CANDIDATE_FIELDS = ("id", "value", "costs", "mandatory", "requires", "excludes")
 # Rejected candidates explained in the readable summary (each costs one re-solve).
 _EXPLAINED = 5
-
-
-class InputError(Exception):
-    """The JSON file does not have the contract's shape; the message names the field."""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -85,17 +83,9 @@ def run(args: argparse.Namespace) -> int:
     if args.frontier is not None and args.frontier < 1:
         return _fail("--frontier must be an integer >= 1")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return _fail(f"{path}: no such file")
-    except (OSError, UnicodeDecodeError) as error:
-        return _fail(f"{path}: cannot read file: {error}")
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        return _fail(f"{path}, line {error.lineno}, column {error.colno}: not valid JSON: {error.msg}")
-    try:
-        problem, warnings = problem_from_json(document)
+        problem, warnings = problem_from_json(read_json(path))
+    except UnreadableFile as error:
+        return _fail(str(error))
     except InputError as error:
         return _fail(f"{path}: {error}")
     for warning in warnings:
