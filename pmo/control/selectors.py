@@ -4,7 +4,7 @@ performance of a project and the roll-up of a program or portfolio."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -12,6 +12,8 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from pmo.changes.rag import Rule, rate, worst
+from pmo.changes.selectors import thresholds_for
 from pmo.control import mappers
 from pmo.control.models import CostCategory, CostEntry, EvmSnapshot, TimeEntry, Timesheet
 from pmo.core.access import can, person_id_of
@@ -183,15 +185,42 @@ def snapshots(project: Project) -> list[EvmSnapshot]:
     return list(EvmSnapshot.objects.filter(project=project).order_by("status_date"))
 
 
-def rag(snapshot: EvmSnapshot | None) -> str:
-    """green when SPI, CPI and SPI(t) are all at least 0.95, red when any is below 0.90, else amber."""
+def performance_rag(spi: Any, cpi: Any, spi_t: Any, rules: Mapping[str, Rule]) -> str:
+    """The worst colour of SPI, CPI and SPI(t) against the thresholds (those of status reports
+    and deviations), or "unknown" when none is measured."""
+    known = [(m, v) for m, v in (("spi", spi), ("cpi", cpi), ("spi_t", spi_t)) if v is not None]
+    if not known:
+        return "unknown"
+    return worst([rate(metric, value, rules)[0] for metric, value in known]) or "unknown"
+
+
+INDEX_METRICS = ("spi", "cpi", "spi_t")
+
+
+def index_colours(figures: Any, rules: Mapping[str, Rule]) -> dict[str, str]:
+    """Each index's colour ("green", "amber", "red"; "unknown" when not measured) of a snapshot or
+    of roll-up totals."""
+    out = {}
+    for metric in INDEX_METRICS:
+        value = getattr(figures, metric, None)
+        out[metric] = "unknown" if value is None else rate(metric, value, rules)[0]
+    return out
+
+
+def index_limits(rules: Mapping[str, Rule]) -> list[tuple[float, str]]:
+    """The amber and red limits of the indices, for the lines of the trend chart."""
+    limits = {(float(rules[m].amber), "amber") for m in INDEX_METRICS if m in rules}
+    limits |= {(float(rules[m].red), "red") for m in INDEX_METRICS if m in rules}
+    return sorted(limits, reverse=True)
+
+
+def rag(snapshot: EvmSnapshot | None, rules: Mapping[str, Rule] | None = None) -> str:
+    """A snapshot's colour on its project's portfolio thresholds (unless `rules` are given)."""
     if snapshot is None:
         return "unknown"
-    values = [v for v in (snapshot.spi, snapshot.cpi, snapshot.spi_t) if v is not None]
-    if not values:
-        return "unknown"
-    worst = min(values)
-    return "green" if worst >= 0.95 else "amber" if worst >= 0.90 else "red"
+    if rules is None:
+        rules = thresholds_for(snapshot.project.portfolio_id)
+    return performance_rag(snapshot.spi, snapshot.cpi, snapshot.spi_t, rules)
 
 
 def _iso(value: Any) -> str | None:
@@ -202,6 +231,7 @@ def chart_data(project: Project, rows: list[EvmSnapshot]) -> dict[str, Any]:
     """The S-curves (PV from the baseline; EV and AC from the snapshots; the forecast from the latest),
     and the index trends, as JSON-ready lists."""
     data: dict[str, Any] = {"pv": [], "ev": [], "ac": [], "forecast": None, "trend": []}
+    data["limits"] = index_limits(thresholds_for(project.portfolio_id))
     try:
         loaded = mappers.load_baseline(project)
     except Exception:
@@ -234,6 +264,7 @@ class RollupRow:
     project: Project
     snapshot: EvmSnapshot | None
     rag: str
+    colours: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -269,7 +300,14 @@ def rollup(projects: Iterable[Project], on: dt.date | None = None) -> Rollup:
     the sums (never averaged)."""
     projects = list(projects)
     latest = latest_snapshots(projects, on)
-    rows = [RollupRow(p, latest.get(p.pk), rag(latest.get(p.pk))) for p in projects]
+    rules: dict[int | None, dict[str, Rule]] = {}
+    for p in projects:
+        if p.portfolio_id not in rules:
+            rules[p.portfolio_id] = thresholds_for(p.portfolio_id)
+    rows = []
+    for p in projects:
+        snapshot, project_rules = latest.get(p.pk), rules[p.portfolio_id]
+        rows.append(RollupRow(p, snapshot, rag(snapshot, project_rules), index_colours(snapshot, project_rules)))
     measured = [mappers.period_of(s) for s in latest.values()]
     totals = evm.rollup(measured) if measured else None
     status = max((s.status_date for s in latest.values()), default=None)

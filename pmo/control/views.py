@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pmo.changes.selectors import thresholds_for
 from pmo.control import selectors, services
 from pmo.control.models import CostCategory, CostEntry, EvmSnapshot, ProgressMethod, Timesheet
 from pmo.core.access import can, person_id_of, require
@@ -177,6 +178,7 @@ def performance(request: HttpRequest, pk: int) -> HttpResponse:
             "snapshots": list(reversed(rows)),
             "latest": latest,
             "rag": selectors.rag(latest),
+            "colours": selectors.index_colours(latest, thresholds_for(project.portfolio_id)),
             "chart": json.dumps(selectors.chart_data(project, rows)),
             "costs": selectors.costs_by_month(project),
             "categories": CostCategory.choices,
@@ -332,6 +334,9 @@ def portfolio_performance(request: HttpRequest) -> HttpResponse:
         (p for p in portfolios if p.pk == portfolio_id), None
     )
     can_take = bool(projects) and all(can(request.user, "add", EvmSnapshot(project=p)) for p in projects)
+    # The totals are judged on the thresholds of the portfolio shown (a program's portfolio).
+    rules = thresholds_for(scope.portfolio_id if isinstance(scope, Program) else portfolio_id)
+    totals = result.totals
     return render(
         request,
         "control/portfolio.html",
@@ -344,22 +349,12 @@ def portfolio_performance(request: HttpRequest) -> HttpResponse:
             "rollup": result,
             "rows": [r for r in result.rows if r.snapshot is not None],
             "unmeasured": [r.project for r in result.rows if r.snapshot is None],
-            "totals_rag": _totals_rag(result),
+            "totals_rag": selectors.performance_rag(totals.spi, totals.cpi, None, rules) if totals else "unknown",
+            "totals_colours": selectors.index_colours(totals, rules),
             "can_take": can_take,
             "today": timezone.localdate(),
         },
     )
-
-
-def _totals_rag(result: selectors.Rollup) -> str:
-    t = result.totals
-    if t is None:
-        return "unknown"
-    values = [v for v in (t.spi, t.cpi) if v is not None]
-    worst = min(values) if values else None
-    if worst is None:
-        return "unknown"
-    return "green" if worst >= 0.95 else "amber" if worst >= 0.90 else "red"
 
 
 @login_required

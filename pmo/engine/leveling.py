@@ -1336,6 +1336,53 @@ def _safe_horizon(c: _Compiled) -> int:
     return max(c.cpm_makespan, max(c.release, default=0) + max(c.profile_end, default=0) + total)
 
 
+_DISJUNCTION_TASK_LIMIT = 500  # the pair search is quadratic; larger plans go without it
+
+
+def _disjunctions(c: _Compiled) -> tuple[list[tuple[int, int]], list[list[int]]]:
+    """Pairs of tasks that can never run together (together they need more of some
+    resource than it ever has) and are not already ordered by precedences, and greedy
+    cliques of such tasks.  An explicit order literal per pair and a no-overlap constraint
+    per clique let CP-SAT learn from and reason about task orders (disjunctive edge
+    finding), which the cumulative alone does not: on the hardest PSPLIB j30 instances
+    they halve the gap left after one second."""
+    users = [j for j in range(c.n) if c.dem[j]]
+    if len(users) > _DISJUNCTION_TASK_LIMIT:
+        return [], []
+    reach = [0] * c.n  # transitive successors as bit sets
+    for j in reversed(c.topo):
+        bits = 0
+        for k, _ in c.succs[j]:
+            bits |= reach[k] | (1 << k)
+        reach[j] = bits
+    need = [dict(c.dem[j]) for j in range(c.n)]
+    clash = {j: 0 for j in users}
+    pairs: list[tuple[int, int]] = []
+    for a_pos, a in enumerate(users):
+        for b in users[a_pos + 1 :]:
+            if any(q + need[b].get(r, 0) > c.max_cap[r] for r, q in need[a].items()):
+                clash[a] |= 1 << b
+                clash[b] |= 1 << a
+                if not (reach[a] >> b & 1 or reach[b] >> a & 1):
+                    pairs.append((a, b))
+    # Greedy cliques, one seeded by each task, the most resource-hungry tasks first.
+    hungry = sorted(users, key=lambda j: -sum(q / c.max_cap[r] for r, q in c.dem[j]))
+    cliques: list[list[int]] = []
+    found: set[int] = set()
+    for seed in hungry:
+        members = [seed]
+        candidates = clash[seed]
+        for j in hungry:
+            if candidates >> j & 1:
+                members.append(j)
+                candidates &= clash[j]
+        signature = sum(1 << j for j in members)
+        if len(members) >= 3 and signature not in found:
+            found.add(signature)
+            cliques.append(members)
+    return pairs, cliques
+
+
 def _latest_starts(c: _Compiled, deadline: Sequence[int]) -> list[int]:
     ls = [0] * c.n
     for j in reversed(c.topo):
@@ -1354,6 +1401,8 @@ def _latest_starts(c: _Compiled, deadline: Sequence[int]) -> list[int]:
 # improves its warm start within seconds while the GA keeps finding shorter schedules, and
 # a larger population than fast mode's pays off over such a long run.
 _FIRST_HEURISTIC_SHARE = 0.25
+_SMALL_PROBLEM_TASKS = 60
+_SMALL_HEURISTIC_SHARE = 0.15
 _HEURISTIC_SHARE = 0.8
 _LONG_RUN_POPULATION = 80
 _PRIORITY_SCALE = 1000  # CP-SAT needs integer weights: priorities are rounded to 1/1000
@@ -1422,6 +1471,13 @@ def _cpsat_round(
             ivs.append(model.new_interval_var(makespan, horizon - makespan, horizon, f"tail{r}"))
             demands.append(cap)
         model.add_cumulative(ivs, demands, cap)
+    pairs, cliques = _disjunctions(c)
+    for a, b in pairs:
+        a_first = model.new_bool_var(f"o{a}_{b}")
+        model.add(starts[a] + c.dur[a] <= starts[b]).only_enforce_if(a_first)
+        model.add(starts[b] + c.dur[b] <= starts[a]).only_enforce_if(~a_first)
+    for clique in cliques:
+        model.add_no_overlap([intervals[j] for j in clique])
 
     if objective == "weighted_delay":
         weights = [round(p * _PRIORITY_SCALE) for p in c.project_priority]
@@ -1474,7 +1530,10 @@ def _solve_exact(
     from ortools.sat.python import cp_model  # local import: OR-Tools is slow to load
 
     n = c.n
-    first_stop = started + _FIRST_HEURISTIC_SHARE * time_limit_s
+    # Small problems: CP-SAT on all workers soon after a short heuristic start finds (and
+    # proves) optima the genetic search misses; on large ones the GA beside it pays more.
+    small = n <= _SMALL_PROBLEM_TASKS
+    first_stop = started + (_SMALL_HEURISTIC_SHARE if small else _FIRST_HEURISTIC_SHARE) * time_limit_s
     h = _Heuristic(c, objective, within_float, lambda: time.perf_counter() >= first_stop)
     lower = c.static_lb
     bound = float(c.static_lb) if objective == "makespan" else 0.0
@@ -1546,7 +1605,7 @@ def _solve_exact(
 
         return solve
 
-    if warm_start:
+    if warm_start and not small:
         until = started + _HEURISTIC_SHARE * time_limit_s
         outcome: list[_Round | None] = [None]
         failure: list[BaseException] = []

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from pmo.changes.selectors import thresholds_for
+from pmo.changes.services import thresholds_set
 from pmo.control import mappers, selectors, services
 from pmo.control.models import CostCategory, CostEntry, EvmSnapshot, ProgressMethod
 from pmo.core.access import SYSTEM
@@ -120,3 +122,28 @@ def test_rollup_sums_and_recomputes_the_indices(measured):
     assert result.status_date == day
     history = selectors.rollup_history([p1, p2])
     assert [(d, r.pv) for d, r in history] == [(day, 2000.0)]
+
+
+def test_performance_colours_follow_the_portfolio_thresholds(measured):
+    """The same thresholds colour status reports, deviations and the Performance pages: P1 at SPI 0.78125
+    and CPI 0.8333 is red on the defaults (red below 0.90); with its portfolio's red limits lowered to 0.75
+    (amber below 0.85) it is amber, and P2 (SPI and CPI 1.25) stays green."""
+    p1, p2 = measured["p1"], measured["p2"]
+    set_progress(measured["a"], 100)
+    set_progress(measured["b"], 25)
+    spend(p1, dt.date(2026, 1, 9), "1500.00")
+    day = dt.date(2026, 1, 14)
+    s1 = services.evm_snapshot_take(actor=SYSTEM, project=p1, status_date=day)
+    EvmSnapshot.objects.create(
+        project=p2, status_date=day, baseline_name="B", bac=1000, pv=400, ev=500, ac=400, spi=1.25, cpi=1.25
+    )
+    assert selectors.rag(s1) == "red"
+    assert selectors.index_colours(s1, thresholds_for(p1.portfolio_id)) == {"spi": "red", "cpi": "red", "spi_t": "red"}
+    limits = (Decimal("0.85"), Decimal("0.75"))
+    thresholds_set(actor=SYSTEM, portfolio=p1.portfolio, values={"spi": limits, "cpi": limits, "spi_t": limits})
+    s1.refresh_from_db()
+    assert selectors.rag(s1) == "amber"
+    rows = {r.project.pk: r for r in selectors.rollup([p1, p2]).rows}
+    assert (rows[p1.pk].rag, rows[p2.pk].rag) == ("amber", "green")
+    assert rows[p1.pk].colours == {"spi": "amber", "cpi": "amber", "spi_t": "amber"}
+    assert selectors.index_limits(thresholds_for(p1.portfolio_id)) == [(0.85, "amber"), (0.75, "red")]

@@ -448,9 +448,47 @@ def test_exact_stops_the_solver_when_the_genetic_search_meets_the_bound(monkeypa
 
     monkeypatch.setattr(lv._Heuristic, "run", run)
     monkeypatch.setattr(lv, "_cpsat_round", slow_round)
+    monkeypatch.setattr(lv, "_SMALL_PROBLEM_TASKS", 0)  # the GA runs beside CP-SAT above this size
     crane = Resource("crane", 1)
     p = LevelingProblem((LevelTask("a", 3, {"crane": 1}), LevelTask("b", 2, {"crane": 1})), (crane,))
     r = level_exact(p, time_limit_s=60)
     assert (r.status, r.makespan, r.lower_bound) == ("optimal", 5, 5)
     assert r.solve_time_s < 10
     assert len(runs) == 2
+
+
+def test_exact_gives_small_problems_to_cpsat_on_every_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Up to _SMALL_PROBLEM_TASKS tasks no genetic search runs beside the solver: one CP-SAT round on
+    all workers follows the warm start (PSPLIB j30: it finds the optima the GA misses)."""
+    import pmo.engine.leveling as lv
+
+    rounds: list[int] = []
+    real_round = lv._cpsat_round
+
+    def counted(c: object, *, num_workers: int, **kwargs: object) -> lv._Round:
+        rounds.append(num_workers)
+        return real_round(c, num_workers=num_workers, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lv, "_cpsat_round", counted)
+    r = level_exact(scarce_problem(3, n=30), time_limit_s=5, num_workers=2)
+    assert r.status in ("optimal", "feasible")
+    assert rounds == [2]
+
+
+def test_disjunctions_pair_the_tasks_that_cannot_overlap() -> None:
+    """Two tasks needing 2 + 2 of a resource of 3 can never overlap; 1 + 2 can.  Pairs already ordered
+    by a precedence need no order literal, but still belong to the cliques."""
+    import pmo.engine.leveling as lv
+
+    r = Resource("r", 3)
+    tasks = (
+        LevelTask("a", 2, {"r": 2}),
+        LevelTask("b", 2, {"r": 2}),
+        LevelTask("c", 2, {"r": 2}, (Precedence("a"),)),
+        LevelTask("d", 2, {"r": 1}),
+    )
+    c = lv._compile(LevelingProblem(tasks, (r,)))
+    pairs, cliques = lv._disjunctions(c)
+    names = {tuple(sorted(c.ids[j] for j in pair)) for pair in pairs}
+    assert names == {("a", "b"), ("b", "c")}
+    assert [sorted(c.ids[j] for j in clique) for clique in cliques] == [["a", "b", "c"]]

@@ -37,8 +37,9 @@ document.addEventListener("DOMContentLoaded", () => {
       line: { color } });
     const layout = { margin: { l: 50, r: 20, t: 10, b: 40 }, height: 260, legend: { orientation: "h", y: -0.25 },
       yaxis: { title: "Index" }, xaxis: { type: "date" },
-      shapes: [1, 0.95, 0.9].map((y) => ({ type: "line", xref: "paper", x0: 0, x1: 1, y0: y, y1: y,
-        line: { color: y === 1 ? "#1f8a4c" : y === 0.95 ? "#c77c02" : "#c8372d", dash: "dot", width: 1 } })) };
+      // 1.00 and the portfolio's amber and red limits
+      shapes: [[1, "green"], ...(data.limits || [])].map(([y, level]) => ({ type: "line", xref: "paper", x0: 0, x1: 1,
+        y0: y, y1: y, line: { color: { green: "#1f8a4c", amber: "#c77c02", red: "#c8372d" }[level], dash: "dot", width: 1 } })) };
     window.Plotly.newPlot(trend, [line(1, "SPI", "#2457d6"), line(2, "CPI", "#c8372d"), line(3, "SPI(t)", "#6b3fc2")],
       layout, config);
   }
