@@ -138,6 +138,10 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# The recommended EVM forecast uses the history of closed projects once this many have been measured
+# (8: what bench/bench_dslib.py measured the method with).
+PMO_REFERENCE_CLASS_MIN_PROJECTS = int(os.environ.get("PMO_REFERENCE_CLASS_MIN_PROJECTS", "8"))
+
 # Set SECURE_COOKIES=1 when pmo is served over HTTPS (see docs/deployment.md).
 SESSION_COOKIE_SECURE = _env_flag("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from pmo.changes.rag import Rule, rate, worst
@@ -17,8 +17,11 @@ from pmo.changes.selectors import thresholds_for
 from pmo.control import mappers
 from pmo.control.models import CostCategory, CostEntry, EvmSnapshot, TimeEntry, Timesheet
 from pmo.core.access import can, person_id_of
+from pmo.core.errors import ValidationFailed
 from pmo.core.roles import Role
 from pmo.engine import evm
+from pmo.engine.errors import EngineError
+from pmo.planning.mappers import to_local
 from pmo.planning.models import Task
 from pmo.portfolio.models import Project
 from pmo.resources.models import Person
@@ -179,6 +182,42 @@ def costs_by_month(project: Project) -> list[dict[str, Any]]:
 
 
 # --- earned value ----------------------------------------------------------------------------------
+
+
+def reference_history(*, excluding: Project | None = None) -> list[evm.ReferenceRecord]:
+    """The forecasting history of the closed projects: for each snapshot taken before a closed project
+    was complete, how its real duration and final cost compared with the base forecasts at that
+    snapshot (the reference class of the recommended forecast).  A project's kind is its portfolio.
+    Real duration: working days from the baseline start to the last actual finish of its tasks; final
+    cost: all its actual costs.  Figures are recomputed against the project's latest baseline."""
+    out: list[evm.ReferenceRecord] = []
+    closed = Project.objects.filter(state="closed", evm_snapshots__isnull=False).distinct().select_related("portfolio")
+    for project in closed.order_by("code"):
+        if excluding is not None and project.pk == excluding.pk:
+            continue
+        finished = Task.objects.filter(project=project, is_summary=False).aggregate(last=Max("actual_finish"))["last"]
+        try:
+            loaded = mappers.load_baseline(project)
+        except ValidationFailed:
+            continue
+        if finished is None:
+            continue
+        real_days = loaded.curve.offset_of(to_local(finished)) / loaded.curve.calendar.minutes_per_day
+        real_cost = CostEntry.objects.filter(project=project).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+        points = [
+            evm.StatusPoint(mappers.status_instant(s.status_date), ev=float(s.ev), ac=float(s.ac))
+            for s in EvmSnapshot.objects.filter(project=project).order_by("status_date")
+        ]
+        try:
+            periods = evm.analyse(loaded.curve, points)
+        except EngineError:  # a snapshot the latest baseline cannot measure (before its start)
+            continue
+        out.extend(
+            evm.reference_records(
+                project.code, project.portfolio.code, periods, real_duration_days=real_days, real_cost=float(real_cost)
+            )
+        )
+    return out
 
 
 def snapshots(project: Project) -> list[EvmSnapshot]:

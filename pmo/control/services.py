@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.utils import timezone
 
-from pmo.control import mappers
+from pmo.control import mappers, selectors
 from pmo.control.importing import parse_cost_file
 from pmo.control.models import (
     ControlSettings,
@@ -391,7 +392,15 @@ def evm_analyse(
         ac = float(actual_cost_until(project, status_date))
     point = evm.StatusPoint(mappers.status_instant(status_date), ev=ev, ac=ac, activity_ev=activity_ev or None)
     try:
-        return evm.analyse(loaded.curve, [point])[0], loaded
+        # The forecast learns from the closed projects (the same portfolio's when it has enough of them).
+        metrics = evm.analyse(
+            loaded.curve,
+            [point],
+            history=selectors.reference_history(excluding=project),
+            sector=project.portfolio.code,
+            min_projects=django_settings.PMO_REFERENCE_CLASS_MIN_PROJECTS,
+        )
+        return metrics[0], loaded
     except EngineError as error:
         raise ValidationFailed({"baseline": str(error)}) from error
 

@@ -601,10 +601,11 @@ def analyse(
     *,
     history: Sequence[ReferenceRecord] | None = None,
     sector: str | None = None,
+    min_projects: int = 8,
 ) -> list[PeriodMetrics]:
     """EVM and earned-schedule metrics of each status point, with the recommended forecast.
 
-    ``history`` and ``sector`` feed :func:`recommend` (the reference class); without history the
+    ``history``, ``sector`` and ``min_projects`` feed :func:`recommend` (the reference class); without history the
     recommended forecast is the earned-schedule / CPI forecast with a range over the textbook methods.
 
     >>> b = Baseline((PlannedValuePoint(datetime(2025, 1, 6, 8), 0.0),
@@ -622,7 +623,7 @@ def analyse(
         ac = _finite(point.ac, f"status[{i}].ac")
         if ev < 0 or ac < 0:
             raise InvalidInputError(f"status[{i}]: ev and ac must be >= 0")
-        out.append(_period(baseline, point, ev, ac, history, sector))
+        out.append(_period(baseline, point, ev, ac, history, sector, min_projects))
     return out
 
 
@@ -633,6 +634,7 @@ def _period(
     ac: float,
     history: Sequence[ReferenceRecord] | None,
     sector: str | None,
+    min_projects: int,
 ) -> PeriodMetrics:
     mpd = baseline.calendar.minutes_per_day
     bac = baseline.budget
@@ -693,6 +695,7 @@ def _period(
         cost_forecasts=costs,
         history=history,
         sector=sector,
+        min_projects=min_projects,
     )
     eac_for_tcpi = forecast.cost if forecast is not None else costs.cpi_spi
     etc = None if costs.cpi is None else costs.cpi - ac

@@ -13,7 +13,9 @@ from pmo.control import mappers, selectors, services
 from pmo.control.models import CostCategory, CostEntry, EvmSnapshot, ProgressMethod
 from pmo.core.access import SYSTEM
 from pmo.core.errors import ValidationFailed
+from pmo.planning import services as planning
 from pmo.planning.models import Task
+from pmo.portfolio.models import Project
 
 
 def set_progress(task: Task, percent: int) -> None:
@@ -147,3 +149,53 @@ def test_performance_colours_follow_the_portfolio_thresholds(measured):
     assert (rows[p1.pk].rag, rows[p2.pk].rag) == ("amber", "green")
     assert rows[p1.pk].colours == {"spi": "amber", "cpi": "amber", "spi_t": "amber"}
     assert selectors.index_limits(thresholds_for(p1.portfolio_id)) == [(0.85, "amber"), (0.75, "red")]
+
+
+def _plan_like_p1(project) -> None:
+    """The measured fixture's plan (A then B, five days each, 1,000 each) on another project, baselined."""
+    project.state = "executing"
+    project.save(update_fields=["state"])
+    specs = [
+        planning.TaskSpec(uid=1, name="A design", duration_minutes=5 * 480),
+        planning.TaskSpec(uid=2, name="B code", duration_minutes=5 * 480, links=((1, "FS", 0, False),)),
+    ]
+    planning.plan_replace(
+        actor=SYSTEM, project=project, tasks=specs, start=timezone.make_aware(dt.datetime(2026, 1, 5, 8))
+    )
+    for task in Task.objects.filter(project=project):
+        services.task_budget_set(actor=SYSTEM, task=task, budget=Decimal(1000))
+    planning.baseline_capture(actor=SYSTEM, project=project, name="Approved plan")
+
+
+def test_closed_projects_teach_the_recommended_forecast(measured, settings):
+    """P1 at Fri 9 Jan: EV 800 (A 80 %), AC 1000, so the base forecasts say 11 working days (AT 5 + PD 10
+    - ES 4) and 2,350 (the mean of PF=1 2,200 and CPI 2,500).  It really ended on Tue 20 Jan 17:00 (12
+    working days) having cost 2,640: ratios 12/11 and 2640/2350.  P2, at the same point, is forecast
+    with that history: 12 days (finish Tue 20 Jan 17:00) and 2,640."""
+    p1, p2 = measured["p1"], measured["p2"]
+    set_progress(measured["a"], 80)
+    spend(p1, dt.date(2026, 1, 9), "1000.00")
+    services.evm_snapshot_take(actor=SYSTEM, project=p1, status_date=dt.date(2026, 1, 9))
+    finish = timezone.make_aware(dt.datetime(2026, 1, 20, 17))
+    Task.objects.filter(pk=measured["b"].pk).update(percent_complete=100, actual_finish=finish)
+    spend(p1, dt.date(2026, 1, 20), "1640.00")
+    Project.objects.filter(pk=p1.pk).update(state="closed")
+
+    records = selectors.reference_history()
+    assert [(r.project, r.sector, r.progress) for r in records] == [(p1.code, p1.portfolio.code, 0.4)]
+    assert records[0].time_ratio == pytest.approx(12 / 11)
+    assert records[0].cost_ratio == pytest.approx(2640 / 2350)
+    assert selectors.reference_history(excluding=p1) == []
+
+    _plan_like_p1(p2)
+    Task.objects.filter(project=p2, uid=1).update(percent_complete=80)
+    spend(p2, dt.date(2026, 1, 9), "1000.00")
+    settings.PMO_REFERENCE_CLASS_MIN_PROJECTS = 1
+    s = services.evm_snapshot_take(actor=SYSTEM, project=p2, status_date=dt.date(2026, 1, 9))
+    assert s.metrics["forecast"]["method"].startswith("time: earned schedule x reference class of 1 projects")
+    assert s.metrics["forecast"]["finish"] == "2026-01-20T17:00:00"
+    assert s.eac == Decimal("2640.00")
+    settings.PMO_REFERENCE_CLASS_MIN_PROJECTS = 2  # too little history: the textbook-based forecast
+    s = services.evm_snapshot_take(actor=SYSTEM, project=p2, status_date=dt.date(2026, 1, 9))
+    assert s.metrics["forecast"]["finish"] == "2026-01-19T17:00:00"  # 11 working days
+    assert s.eac == Decimal("2350.00")
