@@ -61,7 +61,9 @@ added late, rework).  :func:`recommend` combines two corrections:
    in the window).  The forecast is the base forecast times the median of those ratios weighted by
    ``1 / ratio`` (the factor that minimises the mean absolute percentage error over the class, since
    ``|f / r - 1| = |f - r| / r``); the range is the base forecast times the 10th and 90th percentiles
-   of the ratios (an 80 % band).
+   of every period's ratio in the window (each project's periods sharing one weight), an 80 % band of
+   the class.  Out of sample it holds fewer real outcomes (about 74 % for time and 76 % for cost on
+   DSLIB, leave-one-out): read it as a likely range, not a guarantee.
 
 Without history the forecast is the base forecast, and the range spans the textbook methods (time: ES
 with PF = 1 and PF = SPI(t); cost: PF = 1, CPI and CPI x SPI).  The engine never reads files: the
@@ -753,17 +755,18 @@ def _weighted_quantile(values: Sequence[float], weights: Sequence[float], q: flo
     return pairs[j - 1][0] + (pairs[j][0] - pairs[j - 1][0]) * (target - p0) / (p1 - p0)
 
 
-def _reference_ratios(
+def _reference_class(
     history: Sequence[ReferenceRecord],
     progress: float,
     sector: str | None,
     kind: str,
     window: float,
     min_projects: int,
-) -> list[float]:
-    """Per-project median ratios of the periods near ``progress`` (same sector when enough)."""
+) -> list[list[float]]:
+    """The ratios of the periods near ``progress``, one list per reference project (of the same sector
+    when enough); empty when fewer than ``min_projects`` projects remain."""
 
-    def collect(same_sector: bool) -> list[float]:
+    def collect(same_sector: bool) -> list[list[float]]:
         per_project: dict[str, list[float]] = {}
         for r in history:
             if same_sector and r.sector != sector:
@@ -773,12 +776,25 @@ def _reference_ratios(
             ratio = r.time_ratio if kind == "time" else r.cost_ratio
             if ratio is not None and math.isfinite(ratio) and ratio > 0:
                 per_project.setdefault(r.project, []).append(ratio)
-        return [_weighted_quantile(v, [1.0] * len(v), 0.5) for v in per_project.values()]
+        return list(per_project.values())
 
-    ratios = collect(True) if sector is not None else []
-    if len(ratios) < min_projects:
-        ratios = collect(False)
-    return ratios if len(ratios) >= min_projects else []
+    projects = collect(True) if sector is not None else []
+    if len(projects) < min_projects:
+        projects = collect(False)
+    return projects if len(projects) >= min_projects else []
+
+
+def _correction(projects: list[list[float]], band: tuple[float, float]) -> tuple[float, float, float]:
+    """The factor on the base forecast and its band from a reference class.  The factor: the median of
+    the projects' own medians weighted by ``1 / ratio`` (each project counts once).  The band: the
+    quantiles of every period's ratio, each project's periods sharing one weight, so that how much a
+    project's ratio moves from period to period widens the band as it should."""
+    medians = [_weighted_quantile(v, [1.0] * len(v), 0.5) for v in projects]
+    mid = _weighted_quantile(medians, [1.0 / r for r in medians], 0.5)
+    ratios = [r for v in projects for r in v]
+    weights = [1.0 / len(v) for v in projects for _ in v]
+    low, high = (_weighted_quantile(ratios, weights, q) for q in band)
+    return mid, low, high
 
 
 def _base_cost(costs: CostForecasts) -> float:
@@ -824,34 +840,32 @@ def recommend(
     mpd = baseline.calendar.minutes_per_day
     progress = ev / baseline.budget
     done = progress >= 1.0
-    time_ratios = (
+    time_class = (
         []
         if done or not history
-        else _reference_ratios(history, progress, sector, "time", progress_window, min_projects)
+        else _reference_class(history, progress, sector, "time", progress_window, min_projects)
     )
-    cost_ratios = (
+    cost_class = (
         []
         if done or not history
-        else _reference_ratios(history, progress, sector, "cost", progress_window, min_projects)
+        else _reference_class(history, progress, sector, "cost", progress_window, min_projects)
     )
     methods: list[str] = []
-    if time_ratios:
-        mid = _weighted_quantile(time_ratios, [1.0 / r for r in time_ratios], 0.5)
-        lo_r, hi_r = (_weighted_quantile(time_ratios, [1.0] * len(time_ratios), q) for q in band)
+    if time_class:
+        mid, lo_r, hi_r = _correction(time_class, band)
         duration = max(at_days, base_time.days * mid)
         duration_range = (max(at_days, base_time.days * lo_r), max(at_days, base_time.days * hi_r))
-        methods.append(f"time: earned schedule x reference class of {len(time_ratios)} projects")
+        methods.append(f"time: earned schedule x reference class of {len(time_class)} projects")
     else:
         duration = base_time.days
         others = [t.days for t in (time_forecasts.es_pf1, time_forecasts.es_spi_t) if t is not None]
         duration_range = (min(others), max(others))
         methods.append("time: earned schedule (PF=1), range PF=1..SPI(t)")
-    if cost_ratios:
-        mid = _weighted_quantile(cost_ratios, [1.0 / r for r in cost_ratios], 0.5)
-        lo_r, hi_r = (_weighted_quantile(cost_ratios, [1.0] * len(cost_ratios), q) for q in band)
+    if cost_class:
+        mid, lo_r, hi_r = _correction(cost_class, band)
         cost = max(ac, base_cost * mid)
         cost_range = (max(ac, base_cost * lo_r), max(ac, base_cost * hi_r))
-        methods.append(f"cost: (PF=1 + CPI) / 2 x reference class of {len(cost_ratios)} projects")
+        methods.append(f"cost: (PF=1 + CPI) / 2 x reference class of {len(cost_class)} projects")
     else:
         cost = base_cost
         candidates = [c for c in (cost_forecasts.pf1, cost_forecasts.cpi, cost_forecasts.cpi_spi) if c is not None]
