@@ -297,6 +297,6 @@ def test_the_forecast_band_spans_every_period_of_the_reference_class() -> None:
     """Two reference projects: P0's periods at ratios 1.0 and 1.4 (median 1.2), P1's at 1.2.  The factor is
     the median of the project medians (1.2); the band spreads over every period (P0's two sharing one
     weight), so P0's swing widens it to 1.0 .. 1.4 where the medians alone would give a zero-width band."""
-    from pmo.engine.evm import _correction
+    from pmo.engine.evm.forecast import _correction
 
     assert _correction([[1.0, 1.4], [1.2]], (0.1, 0.9)) == pytest.approx((1.2, 1.0, 1.4))
