@@ -11,6 +11,7 @@ from pydantic import Field
 
 from pmo.api.schemas import ERRORS
 from pmo.core.access import can, require
+from pmo.engine.notation import format_duration
 from pmo.planning import mappers, selectors, services
 from pmo.planning.inputs import task_changes
 from pmo.planning.models import Baseline, Task
@@ -28,6 +29,8 @@ class TaskOut(Schema):
     parent_uid: int | None
     duration: str
     duration_minutes: int
+    optimistic: str | None = Field(None, description="three-point estimate: shortest likely duration")
+    pessimistic: str | None = Field(None, description="three-point estimate: longest likely duration")
     predecessors: str
     constraint_type: str
     constraint_date: dt.datetime | None
@@ -70,6 +73,8 @@ class TaskIn(Schema):
 class TaskPatch(Schema):
     name: str | None = Field(None, max_length=255)
     duration: str | None = None
+    optimistic: str | None = Field(None, description="e.g. 4d; blank clears (schedule risk analysis)")
+    pessimistic: str | None = Field(None, description="e.g. 9d; blank clears (schedule risk analysis)")
     predecessors: str | None = None
     assignments: str | None = None
     constraint_type: str | None = None
@@ -136,6 +141,10 @@ def _minutes_per_day(project: Project) -> int:
     return plan.calendar.minutes_per_day if plan.calendar_id else 480
 
 
+def _text(minutes: int | None, minutes_per_day: int) -> str | None:
+    return None if minutes is None else format_duration(minutes, minutes_per_day=minutes_per_day)
+
+
 def plan_out(project: Project) -> dict[str, Any]:
     plan = services.plan_of(project)
     minutes_per_day = plan.calendar.minutes_per_day if plan.calendar_id else 480
@@ -160,6 +169,8 @@ def plan_out(project: Project) -> dict[str, Any]:
                 "parent_uid": uid_of.get(r.task.parent_id),
                 "duration": r.duration_text,
                 "duration_minutes": r.task.duration_minutes,
+                "optimistic": _text(r.task.optimistic_minutes, minutes_per_day),
+                "pessimistic": _text(r.task.pessimistic_minutes, minutes_per_day),
                 "predecessors": r.predecessors,
                 "constraint_type": r.task.constraint_type,
                 "constraint_date": r.task.constraint_date,

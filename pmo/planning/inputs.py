@@ -67,6 +67,13 @@ def task_changes(data: dict[str, Any], *, minutes_per_day: int = 480) -> dict[st
             changes["duration_minutes"] = parse_duration(str(data["duration"]), minutes_per_day=minutes_per_day)
         except EngineError as error:
             errors["duration"] = str(error)
+    for text, field in (("optimistic", "optimistic_minutes"), ("pessimistic", "pessimistic_minutes")):
+        if text in data:  # three-point estimate; blank clears it
+            value = str(data[text] or "").strip()
+            try:
+                changes[field] = parse_duration(value, minutes_per_day=minutes_per_day) if value else None
+            except EngineError as error:
+                errors[text] = str(error)
     if "predecessors" in data:
         changes["predecessors"] = str(data["predecessors"] or "")
     if "constraint_type" in data:

@@ -104,6 +104,9 @@ class Task(BusinessModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     remaining_minutes = models.PositiveIntegerField(null=True, blank=True)
+    # Three-point estimate for schedule risk analysis: the duration is the most likely value.
+    optimistic_minutes = models.PositiveIntegerField("optimistic duration", null=True, blank=True)
+    pessimistic_minutes = models.PositiveIntegerField("pessimistic duration", null=True, blank=True)
     notes = models.TextField(blank=True)
     # Results of the last calculation (derived, never edited by hand)
     start = models.DateTimeField(null=True, blank=True)

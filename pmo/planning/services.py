@@ -4,7 +4,7 @@ so an edit that would make the plan impossible (a dependency cycle) is refused a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -35,6 +35,8 @@ TASK_FIELDS = (
     "actual_finish",
     "percent_complete",
     "remaining_minutes",
+    "optimistic_minutes",
+    "pessimistic_minutes",
     "notes",
     "calendar",
 )
@@ -279,6 +281,7 @@ def task_update(
         elif task.constraint_date is None:
             raise ValidationFailed({"constraint_date": "This constraint needs a date."})
         validate_instance(task)
+        _check_estimate(task)
         task.version = F("version") + 1
         task.save()
         task.refresh_from_db()
@@ -290,6 +293,61 @@ def task_update(
         task.refresh_from_db()
         audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=task, before=before, after=_snapshot(task))
     return task
+
+
+def _estimate_error(task: Task, optimistic: int | None, pessimistic: int | None) -> tuple[str, str] | None:
+    """(field, why) when a three-point estimate does not fit the task's (most likely) duration."""
+    if optimistic is not None and optimistic > task.duration_minutes:
+        return "optimistic_minutes", "The optimistic duration cannot be longer than the duration (the most likely)."
+    if pessimistic is not None and pessimistic < task.duration_minutes:
+        return "pessimistic_minutes", "The pessimistic duration cannot be shorter than the duration (the most likely)."
+    return None
+
+
+def _check_estimate(task: Task) -> None:
+    error = _estimate_error(task, task.optimistic_minutes, task.pessimistic_minutes)
+    if error:
+        raise ValidationFailed({error[0]: error[1]})
+
+
+def task_estimates_set(
+    *, actor: Any, project: Project, estimates: Mapping[int, tuple[int | None, int | None]]
+) -> list[Task]:
+    """Set the optimistic and pessimistic durations (minutes; None clears) of tasks by UID, all or none;
+    errors name the task.  The duration stays the most likely value; nothing is re-scheduled."""
+    tasks = {t.uid: t for t in Task.objects.filter(project=project, uid__in=list(estimates))}
+    for task in tasks.values():
+        require(actor, "change", task)
+    errors: dict[str, str] = {}
+    for uid, (optimistic, pessimistic) in estimates.items():
+        task = tasks.get(uid)
+        if task is None:
+            errors[f"task {uid}"] = "No such task in this project."
+        elif task.is_summary:
+            errors[f"task {uid}"] = f"{task.name}: a summary task takes its range from its subtasks."
+        elif any(v is not None and v < 0 for v in (optimistic, pessimistic)):
+            errors[f"task {uid}"] = f"{task.name}: durations cannot be negative."
+        else:
+            why = _estimate_error(task, optimistic, pessimistic)
+            if why:
+                errors[f"task {uid}"] = f"{task.name}: {why[1]}"
+    if errors:
+        raise ValidationFailed(errors, message="No estimate was saved: " + "; ".join(errors.values()))
+    changed = []
+    with transaction.atomic():
+        for uid, (optimistic, pessimistic) in estimates.items():
+            task = tasks[uid]
+            if (task.optimistic_minutes, task.pessimistic_minutes) == (optimistic, pessimistic):
+                continue
+            before = audit.snapshot(task)
+            task.optimistic_minutes, task.pessimistic_minutes = optimistic, pessimistic
+            task.version = F("version") + 1
+            task.save(update_fields=["optimistic_minutes", "pessimistic_minutes", "version", "updated_at"])
+            task.refresh_from_db()
+            after = audit.snapshot(task)
+            audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=task, before=before, after=after)
+            changed.append(task)
+    return changed
 
 
 def task_delete(*, actor: Any, task: Task) -> None:

@@ -69,6 +69,14 @@ def test_plan_built_over_the_api(org, pm_token):
     )
     assert (status, comparison["finish_variance_days"]) == (200, 2.0)
     assert [(r["uid"], r["finish_variance_days"]) for r in comparison["rows"]] == [(1, 0.0), (2, 2.0)]
+    # Three-point estimate for schedule risk analysis (the duration is the most likely value).
+    path = f"/projects/{project}/plan/tasks/2"
+    status, plan = api(Client(), "patch", path, {"optimistic": "3d", "pessimistic": "7d"}, pm_token)
+    assert (status, plan["tasks"][1]["optimistic"], plan["tasks"][1]["pessimistic"]) == (200, "3d", "7d")
+    status, body = api(Client(), "patch", path, {"pessimistic": "2d"}, pm_token)
+    assert (status, list(body["details"]["fields"])) == (422, ["pessimistic_minutes"])
+    status, plan = api(Client(), "patch", path, {"optimistic": ""}, pm_token)
+    assert (plan["tasks"][1]["optimistic"], plan["tasks"][1]["pessimistic"]) == (None, "7d")
 
 
 def test_executive_reads_the_plan_but_cannot_change_it(roles, org):

@@ -164,3 +164,38 @@ def test_baseline_and_variance_against_the_current_plan(plan):
     with pytest.raises(ValidationFailed) as error:
         services.baseline_capture(actor=plan["pm"], project=plan["project"], name="Approved")
     assert error.value.fields == {"name": ["This project already has a baseline named 'Approved'."]}
+
+
+def test_three_point_estimates_are_set_all_or_none(plan, roles):
+    """Design (3 days most likely) gets 2..5 days and Build (2 days) 2..4; an estimate that does not
+    bracket the duration, or names an unknown task, saves nothing and names the task."""
+    pm, project = plan["pm"], plan["project"]
+    a, b = plan["a"], plan["b"]
+    with pytest.raises(ValidationFailed) as error:
+        services.task_estimates_set(
+            actor=pm, project=project, estimates={a.uid: (2 * 480, 5 * 480), b.uid: (3 * 480, 4 * 480), 99: (0, 1)}
+        )
+    assert error.value.details == {
+        "fields": {
+            f"task {b.uid}": ["Build: The optimistic duration cannot be longer than the duration (the most likely)."],
+            "task 99": ["No such task in this project."],
+        }
+    }
+    assert fresh(a).optimistic_minutes is None
+    with pytest.raises(PermissionDenied):
+        services.task_estimates_set(actor=roles[Role.EXECUTIVE], project=project, estimates={a.uid: (480, 5 * 480)})
+    assert fresh(a).optimistic_minutes is None
+    changed = services.task_estimates_set(
+        actor=pm, project=project, estimates={a.uid: (2 * 480, 5 * 480), b.uid: (None, 4 * 480)}
+    )
+    assert [t.uid for t in changed] == [a.uid, b.uid]
+    assert (fresh(a).optimistic_minutes, fresh(a).pessimistic_minutes) == (960, 2400)
+    assert (fresh(b).optimistic_minutes, fresh(b).pessimistic_minutes) == (None, 1920)
+    assert audit.history_of(fresh(a))[0].changes["pessimistic_minutes"] == {"old": None, "new": 2400}
+    with pytest.raises(ValidationFailed) as error:  # the single-task edit checks the same rule
+        services.task_update(actor=pm, task=fresh(b), pessimistic_minutes=480)
+    assert error.value.details == {
+        "fields": {
+            "pessimistic_minutes": ["The pessimistic duration cannot be shorter than the duration (the most likely)."]
+        }
+    }
