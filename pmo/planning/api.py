@@ -6,15 +6,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
 
 from pmo.api.schemas import ERRORS
 from pmo.core.access import can, require
+from pmo.core.errors import ValidationFailed
 from pmo.engine.notation import format_duration
-from pmo.planning import mappers, selectors, services
+from pmo.planning import links, mappers, selectors, services
 from pmo.planning.inputs import task_changes
-from pmo.planning.models import Baseline, Task
+from pmo.planning.models import Baseline, CrossProjectLink, Task
 from pmo.portfolio.models import Project
 
 router = Router(tags=["plans"])
@@ -331,6 +333,101 @@ def compare_baselines(request: HttpRequest, pk: int, reference: int, compared: i
         "compared_finish": comparison.compared_finish,
         "rows": [vars(r) for r in comparison.rows],
     }
+
+
+class CrossLinkIn(Schema):
+    provider_project: str = Field(description="code of the project that delivers")
+    provider_uid: int = Field(description="UID of the deliverable (task or milestone) in that project")
+    consumer_uid: int = Field(description="UID of the task in this project that waits for it")
+    date_needed: dt.date | None = None
+    note: str = Field("", max_length=255)
+
+
+class CrossLinkOut(Schema):
+    id: int
+    provider_project: str
+    provider_uid: int
+    provider_name: str
+    provider_finish: dt.datetime | None
+    consumer_project: str
+    consumer_uid: int
+    consumer_name: str
+    consumer_start: dt.datetime | None
+    date_needed: dt.date | None
+    late_days: int | None = Field(description="calendar days the deliverable is planned after the date needed")
+    note: str
+
+
+def cross_link_out(link: CrossProjectLink) -> dict[str, Any]:
+    provider, consumer = link.provider, link.consumer
+    late = None
+    if link.date_needed and provider.finish:
+        late = max(0, (timezone.localtime(provider.finish).date() - link.date_needed).days)
+    return {
+        "id": link.pk,
+        "provider_project": provider.project.code,
+        "provider_uid": provider.uid,
+        "provider_name": provider.name,
+        "provider_finish": provider.finish,
+        "consumer_project": consumer.project.code,
+        "consumer_uid": consumer.uid,
+        "consumer_name": consumer.name,
+        "consumer_start": consumer.start,
+        "date_needed": link.date_needed,
+        "late_days": late,
+        "note": link.note,
+    }
+
+
+@router.get(
+    "/projects/{int:pk}/cross-links",
+    response={200: list[CrossLinkOut], **ERRORS},
+    summary="Links to and from other projects",
+    description="Tasks of this project waiting for other projects' deliverables, and the reverse.",
+    operation_id="cross_links_list",
+)
+def list_cross_links(request: HttpRequest, pk: int) -> Any:
+    project = _project(request, pk)
+    return [cross_link_out(link) for link in links.links_of([project]) if can(request.user, "view", link.provider)]
+
+
+@router.post(
+    "/projects/{int:pk}/cross-links",
+    response={201: CrossLinkOut, **ERRORS},
+    summary="Make a task wait for another project's deliverable",
+    operation_id="cross_links_create",
+)
+def create_cross_link(request: HttpRequest, pk: int, payload: CrossLinkIn) -> Any:
+    project = _project(request, pk)
+    provider_project = Project.objects.filter(code=payload.provider_project).first()
+    if provider_project is None or not can(request.user, "view", provider_project):
+        raise ValidationFailed({"provider_project": f"No project {payload.provider_project}."})
+    provider = Task.objects.filter(project=provider_project, uid=payload.provider_uid).first()
+    if provider is None:
+        raise ValidationFailed({"provider_uid": f"No task {payload.provider_uid} in {provider_project.code}."})
+    link = links.cross_link_create(
+        actor=request.user,
+        provider=provider,
+        consumer=_task(project, payload.consumer_uid),
+        date_needed=payload.date_needed,
+        note=payload.note,
+    )
+    return 201, cross_link_out(link)
+
+
+@router.delete(
+    "/projects/{int:pk}/cross-links/{int:link_id}",
+    response={204: None, **ERRORS},
+    summary="Remove a cross-project link",
+    operation_id="cross_links_delete",
+)
+def delete_cross_link(request: HttpRequest, pk: int, link_id: int) -> Any:
+    project = _project(request, pk)
+    link = links.links_of([project]).filter(pk=link_id).first()
+    if link is None:
+        raise Http404(f"No cross-project link {link_id} of project {project.code}.")
+    links.cross_link_delete(actor=request.user, link=link)
+    return 204, None
 
 
 class LevelingIn(Schema):

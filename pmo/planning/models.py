@@ -169,6 +169,23 @@ class Dependency(models.Model):
         return f"{self.predecessor_id} {self.type} {self.successor_id}"
 
 
+class CrossProjectLink(BusinessModel):
+    """A task of one project that waits for a deliverable (a task or milestone) of another project:
+    finish-to-start, with the date the consumer needs it by."""
+
+    provider = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="consumer_links")
+    consumer = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="provider_links")
+    date_needed = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ("consumer__project__code", "consumer__position")
+        constraints = [models.UniqueConstraint(fields=["provider", "consumer"], name="one_cross_link_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} -> {self.consumer}"
+
+
 class Assignment(models.Model):
     """A person working on a task at some units (1.00 = full time)."""
 

@@ -1,0 +1,80 @@
+"""Cross-project links: P1's "Go-live" waits for P2's "Data platform ready"; the link is refused when it
+would close a loop through both plans, and only who may change the waiting plan may add or remove it."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.utils import timezone
+
+from pmo.core import audit
+from pmo.core.access import SYSTEM
+from pmo.core.errors import ValidationFailed
+from pmo.core.roles import Role
+from pmo.planning import links, services
+from pmo.planning.models import CrossProjectLink, Task
+
+
+@pytest.fixture
+def two_plans(org):
+    p1, p2 = org["p1"], org["p2"]
+    build = services.task_create(actor=SYSTEM, project=p1, name="Build", duration_minutes=3 * 480)
+    go_live = services.task_create(actor=SYSTEM, project=p1, name="Go-live", duration_minutes=0, predecessors="1")
+    platform = services.task_create(actor=SYSTEM, project=p2, name="Data platform", duration_minutes=5 * 480)
+    ready = services.task_create(
+        actor=SYSTEM, project=p2, name="Data platform ready", duration_minutes=0, predecessors="1"
+    )
+    return {"p1": p1, "p2": p2, "build": build, "go_live": go_live, "platform": platform, "ready": ready}
+
+
+def test_a_task_waits_for_another_projects_milestone(two_plans, roles):
+    pm = roles[Role.PROJECT_MANAGER]  # manages P1, the consumer
+    link = links.cross_link_create(
+        actor=pm, provider=two_plans["ready"], consumer=two_plans["go_live"], date_needed=dt.date(2026, 1, 16)
+    )
+    assert [str(x) for x in links.links_of([two_plans["p2"]])] == [str(link)]
+    assert audit.history_of(link)[0].action == "create"
+    with pytest.raises(ValidationFailed) as error:  # P2's platform work waiting for P1's build closes a loop
+        links.cross_link_create(actor=SYSTEM, provider=two_plans["go_live"], consumer=two_plans["platform"])
+    assert error.value.fields == {
+        "provider": [
+            "This link would make a loop: P2 1 Data platform -> P2 2 Data platform ready -> P1 2 Go-live -> "
+            "P2 1 Data platform."
+        ]
+    }
+    with pytest.raises(ValidationFailed) as error:
+        links.cross_link_create(actor=SYSTEM, provider=two_plans["build"], consumer=two_plans["go_live"])
+    assert error.value.fields == {"provider": ["Both tasks are in the same project: link them in its plan instead."]}
+    with pytest.raises(PermissionDenied):  # P2 belongs to another project manager
+        links.cross_link_create(actor=pm, provider=two_plans["build"], consumer=two_plans["platform"])
+    with pytest.raises(PermissionDenied):
+        links.cross_link_delete(actor=roles[Role.EXECUTIVE], link=link)
+    assert CrossProjectLink.objects.count() == 1
+    links.cross_link_delete(actor=pm, link=link)
+    assert CrossProjectLink.objects.count() == 0
+
+
+def test_cross_links_over_the_api(two_plans, roles):
+    from pmo.core.services import token_create
+
+    token = token_create(user=roles[Role.PROJECT_MANAGER], name="test")[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    client = Client()
+    path = f"/api/v1/projects/{two_plans['p1'].pk}/cross-links"
+    ready = Task.objects.get(pk=two_plans["ready"].pk)
+    needed = timezone.localtime(ready.finish).date() - dt.timedelta(days=2)
+    body = {"provider_project": "P2", "provider_uid": 2, "consumer_uid": 2, "date_needed": needed.isoformat()}
+    response = client.post(path, json.dumps(body), content_type="application/json", **headers)
+    assert response.status_code == 201
+    made = response.json()
+    # P2's milestone is planned two days after the date P1 needs it.
+    assert (made["provider_name"], made["consumer_name"], made["late_days"]) == ("Data platform ready", "Go-live", 2)
+    bad = {**body, "provider_uid": 9}
+    response = client.post(path, json.dumps(bad), content_type="application/json", **headers)
+    assert (response.status_code, response.json()["details"]["fields"]) == (422, {"provider_uid": ["No task 9 in P2."]})
+    listed = client.get(path, **headers).json()
+    assert [(x["provider_project"], x["consumer_project"]) for x in listed] == [("P2", "P1")]
+    assert client.delete(f"{path}/{made['id']}", **headers).status_code == 204
+    assert client.get(path, **headers).json() == []
