@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from pmo.core.access import SYSTEM
-from pmo.planning import services
+from pmo.planning import links, services
 from pmo.planning.models import Task
 from pmo.portfolio.models import Project
 from pmo.resources.models import Person
@@ -105,6 +105,31 @@ ROLE_UNITS = {"pm": Decimal("0.2"), "ba": Decimal("0.5"), "specialist": Decimal(
 DATA_ENGINEER = "Rahul Mehta"
 
 
+# Three-point estimates (optimistic, pessimistic) as shares of the most likely duration, by the kind of
+# work: building and integrating is the least predictable, documents and ceremonies the most.
+ESTIMATE_RANGES = (
+    (("Build", "Integration", "Sprint", "Defect", "Migration", "Cutover"), (0.85, 1.6)),
+    (("Requirements", "architecture", "design", "Architecture", "Design", "test", "Test"), (0.9, 1.35)),
+)
+DEFAULT_RANGE = (0.95, 1.2)
+
+
+def _estimate(name: str, minutes: int) -> tuple[int | None, int | None]:
+    if minutes == 0:
+        return None, None
+    low, high = next((r for words, r in ESTIMATE_RANGES if any(w in name for w in words)), DEFAULT_RANGE)
+    return round(minutes * low / 60) * 60, round(minutes * high / 60) * 60
+
+
+# Deliverables one project waits for from another: (consumer project, its task, provider project, the
+# deliverable, weeks of margin the consumer asked for before it needs it).
+CROSS_LINKS = (
+    ("DIG-006", "Data migration", "DIG-007", "Design review", 2),  # the Customer 360 model needs the lakehouse design
+    ("DIG-002", "Sprint 4", "REG-002", "Contract signed", 1),  # self-service needs the consent platform
+    ("OPS-012", "Go-live", "OPS-001", "Go-live", 0),  # the shared services centre runs on the new WMS
+)
+
+
 def _template_length(template: list) -> int:
     """Working days from the first task's start to the last finish (a forward pass over the template)."""
     finish: dict[int, int] = {}
@@ -151,6 +176,7 @@ def load_demo_plans(*, today: dt.date) -> int:
             minutes = 0 if days == 0 else max(1, round(days * scale)) * 480
             person = roles.get(role) if role else None
             units = ROLE_UNITS.get(role or "", Decimal("1"))
+            optimistic, pessimistic = _estimate(name, minutes)
             specs.append(
                 services.TaskSpec(
                     uid=uid,
@@ -159,6 +185,8 @@ def load_demo_plans(*, today: dt.date) -> int:
                     parent_uid=parent_uid if level else None,
                     links=tuple((p + 1, "FS", 0, False) for p in predecessors),
                     assignments=((person, units),) if person and minutes else (),
+                    optimistic_minutes=optimistic,
+                    pessimistic_minutes=pessimistic,
                 )
             )
             if level == 0:
@@ -168,7 +196,18 @@ def load_demo_plans(*, today: dt.date) -> int:
         created += len(specs)
         if project.state in ("executing", "on_hold", "closing", "closed", "cancelled", "initiating", "planning"):
             _record_progress(project, today=today)
+    _cross_links()
     return created
+
+
+def _cross_links() -> None:
+    for consumer_code, consumer_name, provider_code, provider_name, weeks in CROSS_LINKS:
+        consumer = Task.objects.filter(project__code=consumer_code, name=consumer_name).first()
+        provider = Task.objects.filter(project__code=provider_code, name=provider_name).first()
+        if consumer is None or provider is None or consumer.start is None:
+            continue
+        needed = timezone.localtime(consumer.start).date() - dt.timedelta(weeks=weeks)
+        links.cross_link_create(actor=SYSTEM, provider=provider, consumer=consumer, date_needed=needed)
 
 
 def _record_progress(project: Project, *, today: dt.date) -> None:

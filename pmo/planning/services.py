@@ -274,8 +274,10 @@ def task_update(
             )
         task.refresh_from_db()
         before = _snapshot(task)
+        old_duration = task.duration_minutes
         for name, value in changes.items():
             setattr(task, name, value)
+        _follow_duration(task, old_duration, changes)
         if task.constraint_type in (Task.ConstraintType.ASAP, Task.ConstraintType.ALAP):
             task.constraint_date = None
         elif task.constraint_date is None:
@@ -302,6 +304,20 @@ def _estimate_error(task: Task, optimistic: int | None, pessimistic: int | None)
     if pessimistic is not None and pessimistic < task.duration_minutes:
         return "pessimistic_minutes", "The pessimistic duration cannot be shorter than the duration (the most likely)."
     return None
+
+
+def _follow_duration(task: Task, old_duration: int, changes: dict[str, Any]) -> None:
+    """A new duration keeps the three-point estimate's proportions unless the estimate is given too."""
+    if task.duration_minutes == old_duration or {"optimistic_minutes", "pessimistic_minutes"} & set(changes):
+        return
+    if task.duration_minutes == 0 or old_duration == 0:
+        task.optimistic_minutes = task.pessimistic_minutes = None
+        return
+    ratio = task.duration_minutes / old_duration
+    if task.optimistic_minutes is not None:
+        task.optimistic_minutes = min(task.duration_minutes, round(task.optimistic_minutes * ratio))
+    if task.pessimistic_minutes is not None:
+        task.pessimistic_minutes = max(task.duration_minutes, round(task.pessimistic_minutes * ratio))
 
 
 def _check_estimate(task: Task) -> None:
@@ -487,6 +503,8 @@ class TaskSpec:
     remaining_minutes: int | None = None
     notes: str = ""
     assignments: tuple[tuple[Person, Decimal], ...] = ()
+    optimistic_minutes: int | None = None
+    pessimistic_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -547,6 +565,8 @@ def plan_replace(
                 actual_finish=spec.actual_finish,
                 percent_complete=spec.percent_complete,
                 remaining_minutes=spec.remaining_minutes,
+                optimistic_minutes=spec.optimistic_minutes,
+                pessimistic_minutes=spec.pessimistic_minutes,
                 notes=spec.notes,
             )
             for position, spec in enumerate(tasks, start=1)

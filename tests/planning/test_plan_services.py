@@ -192,6 +192,8 @@ def test_three_point_estimates_are_set_all_or_none(plan, roles):
     assert (fresh(a).optimistic_minutes, fresh(a).pessimistic_minutes) == (960, 2400)
     assert (fresh(b).optimistic_minutes, fresh(b).pessimistic_minutes) == (None, 1920)
     assert audit.history_of(fresh(a))[0].changes["pessimistic_minutes"] == {"old": None, "new": 2400}
+    services.task_update(actor=pm, task=fresh(a), duration_minutes=6 * 480)  # twice as long: so is the range
+    assert (fresh(a).optimistic_minutes, fresh(a).pessimistic_minutes) == (1920, 4800)
     with pytest.raises(ValidationFailed) as error:  # the single-task edit checks the same rule
         services.task_update(actor=pm, task=fresh(b), pessimistic_minutes=480)
     assert error.value.details == {
