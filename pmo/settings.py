@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "pmo.selection",
     "pmo.control",
     "pmo.changes",
+    "pmo.risks",
     "pmo.web",
 ]
 

@@ -211,6 +211,72 @@ def _threshold_rule(user: Any, roles: frozenset[Role], action: str, threshold: A
     return Role.PORTFOLIO_MANAGER in roles and _manages_portfolio(user, threshold.portfolio_id)
 
 
+# --- risk registers (pmo.risks) --------------------------------------------------------------------------
+
+PMO_ROLES = frozenset({Role.PMO_DIRECTOR, Role.PORTFOLIO_MANAGER, Role.PMO_ANALYST})
+
+
+def _risk_of(obj: Any) -> Any:
+    return obj if obj._meta.label_lower == "risks.risk" else obj.risk
+
+
+def _risk_lead(user: Any, roles: frozenset[Role], risk: Any) -> bool:
+    """Who maintains a risk: the PMO director; the manager of its portfolio; the manager of its project (a
+    project risk) or of its program (a program risk)."""
+    if Role.PMO_DIRECTOR in roles:
+        return True
+    if Role.PORTFOLIO_MANAGER in roles and _manages_portfolio(user, risk.owning_portfolio_id):
+        return True
+    person = person_id_of(user)
+    if person is None or not roles & {Role.PROJECT_MANAGER, Role.PORTFOLIO_MANAGER}:
+        return False
+    if risk.project_id is not None:
+        return Role.PROJECT_MANAGER in roles and risk.project.manager_id == person
+    if risk.program_id is not None:
+        return risk.program.manager_id == person
+    return False
+
+
+def _team_sees_risk(user: Any, risk: Any) -> bool:
+    """A team member sees the risks of the projects they have tasks on, and those they or their actions own."""
+    person = person_id_of(user)
+    if person is None:
+        return False
+    if risk.owner_id == person or (risk.pk and risk.actions.filter(owner_id=person).exists()):
+        return True
+    if risk.project_id is None:
+        return False
+    from pmo.planning.models import Assignment
+
+    return Assignment.objects.filter(person_id=person, task__project_id=risk.project_id).exists()
+
+
+def _risk_rule(user: Any, roles: frozenset[Role], action: str, obj: Any) -> bool:
+    # Risks, their assessments and task impacts: read by every role but requesters (team members: their own
+    # projects'), maintained by the risk's leads.
+    risk = _risk_of(obj)
+    if action == "view":
+        return bool(roles - {Role.TEAM_MEMBER}) or _team_sees_risk(user, risk)
+    return _risk_lead(user, roles, risk)
+
+
+def _risk_action_rule(user: Any, roles: frozenset[Role], action: str, obj: Any) -> bool:
+    if action == "check":  # the overdue check of every project's actions
+        return bool(roles & PMO_ROLES)
+    own = obj.owner_id is not None and obj.owner_id == person_id_of(user)
+    if action == "view":
+        return own or _risk_rule(user, roles, "view", obj)
+    if action == "progress":  # its owner moves it along (status only)
+        return own or _risk_lead(user, roles, obj.risk)
+    return _risk_lead(user, roles, obj.risk)
+
+
+def _risk_scale_rule(user: Any, roles: frozenset[Role], action: str, scale: Any) -> bool:
+    if action == "view" or Role.PMO_DIRECTOR in roles:
+        return True
+    return Role.PORTFOLIO_MANAGER in roles and _manages_portfolio(user, scale.portfolio_id)
+
+
 OBJECT_RULES: dict[str, Callable[[Any, frozenset[Role], str, Any], bool]] = {
     "portfolio.portfolio": _portfolio_rule,
     "portfolio.program": _program_rule,
@@ -228,6 +294,11 @@ OBJECT_RULES: dict[str, Callable[[Any, frozenset[Role], str, Any], bool]] = {
     "control.taskbudget": _project_control_rule,
     "control.costentry": _project_control_rule,
     "control.evmsnapshot": _snapshot_rule,
+    "risks.riskscale": _risk_scale_rule,
+    "risks.risk": _risk_rule,
+    "risks.riskassessment": _risk_rule,
+    "risks.riskaction": _risk_action_rule,
+    "risks.risktaskimpact": _risk_rule,
 }
 
 # Actions that are not Django model permissions; each names the model permission it builds on.
@@ -243,6 +314,10 @@ DERIVED_ACTIONS = {
     "assess": "change",
     "escalate": "change",
     "acknowledge": "change",
+    "rate": "change",
+    "occur": "change",
+    "progress": "change",
+    "check": "view",
 }
 
 

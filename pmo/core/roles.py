@@ -127,6 +127,31 @@ for _role, _grants in {
     MODEL_PERMISSIONS[_role].update(_grants)
 
 
+# Risk registers (pmo.risks): object rules in pmo.core.access keep project managers to the risks of their own
+# projects (and programs they manage), portfolio managers to their portfolios, the scales to the PMO director
+# and the portfolio's manager, and team members to the risks of projects they work on and to their own
+# actions (which they may progress). Requesters see none of it.
+RISK_SCALE = "risks.riskscale"
+RISK = "risks.risk"
+RISK_ASSESSMENT = "risks.riskassessment"
+RISK_ACTION = "risks.riskaction"
+RISK_TASK_IMPACT = "risks.risktaskimpact"
+RISK_MODELS = (RISK_SCALE, RISK, RISK_ASSESSMENT, RISK_ACTION, RISK_TASK_IMPACT)
+BUSINESS_MODELS = (*BUSINESS_MODELS, *RISK_MODELS)
+_RISKS_READ = {model: VIEW for model in RISK_MODELS}
+_RISK_RECORDS = {RISK: ALL, RISK_ASSESSMENT: ALL, RISK_ACTION: ALL, RISK_TASK_IMPACT: ALL}
+for _role, _grants in {
+    Role.PMO_DIRECTOR: {model: ALL for model in RISK_MODELS},
+    Role.PORTFOLIO_MANAGER: {**_RISKS_READ, **_RISK_RECORDS, RISK_SCALE: frozenset({"view", "add", "change"})},
+    Role.PMO_ANALYST: dict(_RISKS_READ),
+    Role.PROJECT_MANAGER: {**_RISKS_READ, **_RISK_RECORDS},
+    Role.PROJECT_ADMINISTRATOR: dict(_RISKS_READ),
+    Role.EXECUTIVE: dict(_RISKS_READ),
+    Role.TEAM_MEMBER: {**_RISKS_READ, RISK_ACTION: frozenset({"view", "change"})},
+}.items():
+    MODEL_PERMISSIONS[_role].update(_grants)
+
+
 def sync_role_groups(**_: Any) -> None:
     """Create one group per role and give it exactly the permissions of the matrix (idempotent)."""
     from django.contrib.auth.models import Group, Permission

@@ -38,4 +38,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from pmo.changes.navigation import nav_items as changes_nav
 
     items += changes_nav(user, path)
+    from pmo.risks.navigation import nav_items as risks_nav
+
+    items += risks_nav(user, path)
     return {"nav_items": items, "nav_roles": sorted(r.value for r in roles_of(user))}

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("pmo.selection.urls")),
     path("", include("pmo.control.urls")),
     path("", include("pmo.changes.urls")),
+    path("", include("pmo.risks.urls")),
     path(
         "projects/<int:pk>/transition/",
         portfolio_views.project_transition,
