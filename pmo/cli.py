@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "pmo.commands.plan_import",
     "pmo.commands.select",
     "pmo.commands.evm",
+    "pmo.commands.risk",
 )
 
 
