@@ -37,16 +37,16 @@ class RatingFields(forms.Form):
         self.fields["impact"].choices = impact_choices(scales, "Choose…", currency)
         self.fields["residual_probability"].choices = probability_choices(scales, "— after the response —")
         self.fields["residual_impact"].choices = impact_choices(scales, "— after the response —", currency)
-        self.fields["residual_probability"].help_text = "Where the response should bring it (optional)."
 
 
-GROUPS = (
-    ("The risk", ("title", "kind", "category", "owner")),
-    ("Rating", ("probability", "impact")),
-    ("Cause, event and effect", ("cause", "event", "effect")),
-    ("If it happens", ("cost_impact", "schedule_impact_days", "proximity", "proximity_date")),
-    ("Response", ("trigger", "strategy", "response", "residual_probability", "residual_impact")),
-    ("Beyond this register", ("shared", "affected_projects")),
+GROUPS = (  # (legend, layout, fields)
+    ("The risk", "layout-2", ("title", "kind", "category", "owner")),
+    ("Rating", "layout-2", ("probability", "impact")),
+    ("Cause, event and effect", "layout-3", ("cause", "event", "effect")),
+    ("If it happens", "layout-4", ("cost_impact", "schedule_impact_days", "proximity", "proximity_date")),
+    ("Response", "layout-3", ("strategy", "response", "trigger")),
+    ("Residual rating: where the response should bring it", "layout-2", ("residual_probability", "residual_impact")),
+    ("Beyond this register", "layout-2", ("shared", "affected_projects")),
 )
 
 
@@ -93,16 +93,16 @@ class RiskEditForm(VersionedForm):
         projects = Project.objects.exclude(state__in=("closed", "cancelled")).order_by("code")
         if portfolio_id is not None:
             projects = projects.filter(portfolio_id=portfolio_id)
-        if self.instance.pk and self.instance.project_id:
+        if self.instance.project_id:
             projects = projects.exclude(pk=self.instance.project_id)
         self.fields["affected_projects"].queryset = projects
         self.fields[
             "strategy"
         ].help_text = "Threats: avoid, mitigate, transfer or accept. Opportunities: exploit, enhance, share or accept."
 
-    def groups(self) -> list[tuple[str, list[Any]]]:
-        """The fields in the groups the form shows them in."""
-        return [(title, [self[n] for n in names if n in self.fields]) for title, names in GROUPS]
+    def groups(self) -> list[tuple[str, str, list[Any]]]:
+        """The fields in the groups the form shows them in, with each group's layout."""
+        return [(title, layout, [self[n] for n in names if n in self.fields]) for title, layout, names in GROUPS]
 
 
 class RiskCreateForm(RiskEditForm, RatingFields):

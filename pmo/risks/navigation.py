@@ -8,5 +8,5 @@ from pmo.risks.selectors import sees_risks
 def nav_items(user: Any, path: str) -> list[dict[str, Any]]:
     if not sees_risks(user):
         return []
-    active = path.startswith("/risks/") or path.endswith("/risk-scales/")
-    return [{"label": "Risks", "url": "/risks/", "icon": "▦", "active": active}]
+    active = path.startswith("/risks/")
+    return [{"label": "Risks", "url": "/risks/", "icon": "⚠", "active": active}]

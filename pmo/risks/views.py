@@ -120,13 +120,12 @@ def project_risks(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(f"No project with id {pk}.")
     scales = selectors.scales_for(project.portfolio_id)
     can_add = can(request.user, "add", Risk(project=project))
-    form = RiskCreateForm(prefix="new", scales=scales, currency=project.currency, portfolio_id=project.portfolio_id)
+    options = {"scales": scales, "currency": project.currency, "portfolio_id": project.portfolio_id}
+    form = RiskCreateForm(prefix="new", instance=Risk(project=project), **options)
     if request.method == "POST":
         if not can_add:
             raise PermissionDenied("Only the project's manager and the PMO add risks to its register.")
-        form = RiskCreateForm(
-            request.POST, prefix="new", scales=scales, currency=project.currency, portfolio_id=project.portfolio_id
-        )
+        form = RiskCreateForm(request.POST, prefix="new", instance=Risk(project=project), **options)
         risk = _create(request, form, {"project": project})
         if risk is not None:
             messages.success(request, f"{risk.code} added to the register. Plan its response actions below.")
@@ -301,7 +300,10 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for a in risk.actions.all()
     ]
-    history = [{"event": e, "rows": audit.readable_changes(Risk, e.changes)} for e in audit.history_of(risk)[:10]]
+    history = [  # fields left empty on creation are not worth a line
+        {"event": e, "rows": [r for r in audit.readable_changes(Risk, e.changes) if r[1:] != ("—", "—")]}
+        for e in audit.history_of(risk)[:10]
+    ]
     scope = risk.scope
     return render(
         request,

@@ -13,15 +13,19 @@ ARROWS = {"up": ("↑", "Score went up"), "down": ("↓", "Score went down"), "s
 
 
 @register.simple_tag
-def sparkline(scores: Sequence[int], max_score: int, width: int = 64, height: int = 18) -> str:
-    """The score's history as a small line (the last eight ratings), with the last point marked."""
+def sparkline(scores: Sequence[int], width: int = 64, height: int = 18) -> str:
+    """The score's history as a small line (the last eight ratings, scaled to their range), the last point
+    marked; nothing for a risk rated once."""
     points = list(scores)[-8:]
     if len(points) < 2:
         return ""
     step = (width - 4) / (len(points) - 1)
+    low, high = min(points), max(points)
 
     def y(score: int) -> float:
-        return round(height - 2 - (height - 4) * score / max(max_score, 1), 1)
+        if high == low:
+            return height / 2
+        return round(height - 2 - (height - 4) * (score - low) / (high - low), 1)
 
     coords = " ".join(f"{round(2 + i * step, 1)},{y(s)}" for i, s in enumerate(points))
     last_x, last_y = round(2 + (len(points) - 1) * step, 1), y(points[-1])
