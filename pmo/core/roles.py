@@ -140,14 +140,15 @@ RISK_MODELS = (RISK_SCALE, RISK, RISK_ASSESSMENT, RISK_ACTION, RISK_TASK_IMPACT)
 BUSINESS_MODELS = (*BUSINESS_MODELS, *RISK_MODELS)
 _RISKS_READ = {model: VIEW for model in RISK_MODELS}
 _RISK_RECORDS = {RISK: ALL, RISK_ASSESSMENT: ALL, RISK_ACTION: ALL, RISK_TASK_IMPACT: ALL}
+_OWN_ACTIONS = {RISK_ACTION: frozenset({"view", "change"})}  # the object rule: owners change the status only
 for _role, _grants in {
     Role.PMO_DIRECTOR: {model: ALL for model in RISK_MODELS},
     Role.PORTFOLIO_MANAGER: {**_RISKS_READ, **_RISK_RECORDS, RISK_SCALE: frozenset({"view", "add", "change"})},
-    Role.PMO_ANALYST: dict(_RISKS_READ),
+    Role.PMO_ANALYST: {**_RISKS_READ, **_OWN_ACTIONS},
     Role.PROJECT_MANAGER: {**_RISKS_READ, **_RISK_RECORDS},
-    Role.PROJECT_ADMINISTRATOR: dict(_RISKS_READ),
-    Role.EXECUTIVE: dict(_RISKS_READ),
-    Role.TEAM_MEMBER: {**_RISKS_READ, RISK_ACTION: frozenset({"view", "change"})},
+    Role.PROJECT_ADMINISTRATOR: {**_RISKS_READ, **_OWN_ACTIONS},
+    Role.EXECUTIVE: {**_RISKS_READ, **_OWN_ACTIONS},
+    Role.TEAM_MEMBER: {**_RISKS_READ, **_OWN_ACTIONS},
 }.items():
     MODEL_PERMISSIONS[_role].update(_grants)
 

@@ -123,3 +123,13 @@ def test_an_action_needs_a_description(actions, roles):
     with pytest.raises(ValidationFailed) as error:
         services.risk_action_create(actor=roles[Role.PROJECT_MANAGER], risk=actions["risk"], description=" ")
     assert error.value.fields == {"description": ["Say what is to be done."]}
+
+
+@pytest.mark.parametrize("role", [Role.PMO_ANALYST, Role.EXECUTIVE, Role.PROJECT_ADMINISTRATOR])
+def test_any_role_moves_the_actions_it_owns(actions, roles, role):
+    owned = services.risk_action_create(
+        actor=roles[Role.PROJECT_MANAGER], risk=actions["risk"], description="Review", owner=roles[role].person
+    )
+    assert services.risk_action_update(actor=roles[role], action=owned, status="done").status == "done"
+    with pytest.raises(PermissionDenied):
+        services.risk_action_update(actor=roles[role], action=actions["late"], status="done")
