@@ -104,6 +104,10 @@ def test_a_risk_is_added_re_rated_escalated_and_found_on_the_heat_map(page: Page
     screenshot(page, "risks-05-drill-down")
     drill.get_by_role("link", name=risk.code).click()
     expect(page.get_by_role("heading", name=re.compile(f"^{risk.code} {TITLE}"))).to_be_visible()
+    # ... and on the portfolio's own page, among the escalated risks.
+    page.goto(f"/portfolios/{project.portfolio_id}/")
+    expect(page.locator("section.escalated-risks tbody tr", has_text=TITLE)).to_contain_text("DIG-001")
+    screenshot(page, "risks-07-portfolio-page")
 
     # 6. The PMO director looks at the scales the portfolio rates on.
     sign_in(page, "director", "Margaret Osei", "PMO director")

@@ -188,3 +188,20 @@ def test_scales_page(team, client_for):
 def test_empty_states(team, client_for, url):
     page = client_for(Role.PMO_DIRECTOR).get(url.format(p1=team["p1"].pk)).content.decode()
     assert 'class="empty"' in page
+
+
+def test_task_impacts_on_the_risk_page(team, roles, client_for):
+    risk = add_risk(roles[Role.PROJECT_MANAGER], team["p1"], "Card readers late")
+    pm = client_for(Role.PROJECT_MANAGER)
+    url = f"/risks/{risk.pk}/"
+    form = {"action": "add-impact", "impact-task": team["build"].pk, "impact-min_days": "2"}
+    form.update({"impact-likely_days": "1", "impact-max_days": "9"})
+    form.update({"impact-min_cost": "0", "impact-likely_cost": "5000", "impact-max_cost": "12000"})
+    page = pm.post(url, form).content.decode()
+    assert "Minimum ≤ most likely ≤ maximum." in page and not risk.task_impacts.exists()
+    assert pm.post(url, {**form, "impact-likely_days": "4"}).status_code == 302
+    page = pm.get(url).content.decode()
+    assert "P1 · Build" in page and "2.0 / 4.0 / 9.0" in page and "5,000 / 12,000" in page
+    impact = risk.task_impacts.get()
+    pm.post(url, {"action": "delete-impact", "impact_id": impact.pk})
+    assert not risk.task_impacts.exists()

@@ -182,3 +182,22 @@ def test_denied_api_calls_change_nothing(team, roles):
     assert status == 422 and body["details"]["fields"] == {
         "register": ["A risk belongs to exactly one project, program or portfolio."]
     }
+
+
+def test_program_filter_and_team_member_visibility(team, roles):
+    director = caller(roles[Role.PMO_DIRECTOR])
+    for body in (
+        {"project_id": team["p1"].pk, "title": "On P1", "probability": 2, "impact": 2},
+        {"project_id": team["p2"].pk, "title": "On P2", "probability": 2, "impact": 2},
+        {"program_id": team["program"].pk, "title": "On CX", "probability": 2, "impact": 2},
+    ):
+        assert director("post", "/risks", body)[0] == 201
+    status, rows = director("get", f"/risks?program_id={team['program'].pk}")
+    assert status == 200 and sorted(r["title"] for r in rows) == ["On CX", "On P1"]
+    status, rows = director("get", f"/risks?portfolio_id={team['portfolio'].pk}&program_id={team['program'].pk}")
+    assert sorted(r["title"] for r in rows) == ["On CX", "On P1"]
+    member = caller(roles[Role.TEAM_MEMBER])
+    status, rows = member("get", "/risks")
+    assert [r["title"] for r in rows] == ["On P1"]  # the member works on P1 only
+    p2_risk = Risk.objects.get(title="On P2")
+    assert member("get", f"/risks/{p2_risk.pk}")[0] == 404
