@@ -10,6 +10,7 @@ from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
 from pmo.resources.api import router as resources_router
 from pmo.risks.api import router as risks_router
+from pmo.risks.simulation_api import router as risk_analysis_router
 from pmo.selection.api import router as selection_router
 
 api = NinjaAPI(
@@ -32,3 +33,4 @@ api.add_router("/", selection_router)
 api.add_router("/", control_router)
 api.add_router("/", changes_router)
 api.add_router("/", risks_router)
+api.add_router("/", risk_analysis_router)

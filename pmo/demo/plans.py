@@ -118,7 +118,8 @@ def _estimate(name: str, minutes: int) -> tuple[int | None, int | None]:
     if minutes == 0:
         return None, None
     low, high = next((r for words, r in ESTIMATE_RANGES if any(w in name for w in words)), DEFAULT_RANGE)
-    return round(minutes * low / 60) * 60, round(minutes * high / 60) * 60
+    half_day = 240  # estimates in half days, as people give them
+    return round(minutes * low / half_day) * half_day, round(minutes * high / half_day) * half_day
 
 
 # Deliverables one project waits for from another: (consumer project, its task, provider project, the

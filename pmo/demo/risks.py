@@ -17,7 +17,7 @@ from pmo.core.access import SYSTEM
 from pmo.planning.models import Task
 from pmo.portfolio.models import Portfolio, Program, Project
 from pmo.resources.models import Person
-from pmo.risks import services
+from pmo.risks import services, simulation
 from pmo.risks.models import Risk
 
 # The Regulatory portfolio escalates from 12 and names its levels its own way; the others use the defaults.
@@ -383,8 +383,12 @@ def load_demo_risks(*, today: dt.date) -> int:
                 due_date=today + dt.timedelta(days=due),
                 status=status,
             )
-        tasks = list(Task.objects.filter(project=risk.project, is_summary=False).order_by("position")[:3])
-        for task, values in zip(tasks[1:], spec.get("task_impacts", ()), strict=False):
+        # The work still ahead is what a risk can delay.
+        ahead = Task.objects.filter(
+            project=risk.project, is_summary=False, actual_finish__isnull=True, duration_minutes__gt=0
+        )
+        tasks = list(ahead.order_by("position")[:2])
+        for task, values in zip(tasks, spec.get("task_impacts", ()), strict=False):
             names = ("min_days", "likely_days", "max_days", "min_cost", "likely_cost", "max_cost")
             services.risk_task_impact_set(
                 actor=SYSTEM, risk=risk, task=task, **{n: Decimal(v) for n, v in zip(names, values, strict=True)}
@@ -393,4 +397,7 @@ def load_demo_risks(*, today: dt.date) -> int:
             services.risk_occur(actor=SYSTEM, risk=risk, note=spec["occurred"], due_date=today + dt.timedelta(days=10))
     # The nightly overdue check has run: the owners of overdue actions have been told.
     services.risk_actions_check(actor=SYSTEM, today=today)
+    # The PMO has analysed the schedule risk of the data centre exit and of the Digital portfolio.
+    for target in ({"project": Project.objects.get(code="DIG-011")}, {"portfolio": Portfolio.objects.get(code="DIG")}):
+        simulation.simulation_start(actor=SYSTEM, iterations=5000, seed=1, run_now=True, **target)
     return Risk.objects.count()

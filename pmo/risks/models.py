@@ -244,3 +244,56 @@ class RiskTaskImpact(BusinessModel):
 
     def __str__(self) -> str:
         return f"{self.risk.code} on {self.task.name}"
+
+
+class SimulationRun(models.Model):
+    """One schedule and cost risk analysis (Monte Carlo) of a project, or of the key milestones of a
+    portfolio's running projects: its settings, the model it simulated and its results."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    class Distribution(models.TextChoices):
+        TRIANGULAR = "triangular", "Triangular"
+        PERT = "pert", "PERT (beta)"
+
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="simulation_runs"
+    )
+    portfolio = models.ForeignKey(
+        Portfolio, null=True, blank=True, on_delete=models.CASCADE, related_name="simulation_runs"
+    )
+    iterations = models.PositiveIntegerField(default=5000)
+    seed = models.PositiveIntegerField(default=0)
+    distribution = models.CharField(max_length=12, choices=Distribution.choices, default=Distribution.TRIANGULAR)
+    optimistic_pct = models.PositiveSmallIntegerField(
+        default=90, help_text="Optimistic duration of tasks without an estimate, % of the most likely."
+    )
+    pessimistic_pct = models.PositiveSmallIntegerField(
+        default=130, help_text="Pessimistic duration of tasks without an estimate, % of the most likely."
+    )
+    include_risks = models.BooleanField(default=True, help_text="Let the register's threats with task impacts happen.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=255, blank=True)
+    inputs = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(project__isnull=False, portfolio__isnull=True)
+                | models.Q(project__isnull=True, portfolio__isnull=False),
+                name="simulation_of_a_project_or_a_portfolio",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Risk analysis {self.pk}"

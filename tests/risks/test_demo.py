@@ -7,7 +7,7 @@ from pmo.core.roles import sync_role_groups
 from pmo.demo import load_demo
 from pmo.portfolio.models import Portfolio, Project
 from pmo.risks import selectors
-from pmo.risks.models import Risk, RiskAction, RiskAssessment, RiskTaskImpact
+from pmo.risks.models import Risk, RiskAction, RiskAssessment, RiskTaskImpact, SimulationRun
 
 
 def test_demo_registers(db):
@@ -55,3 +55,12 @@ def test_demo_registers(db):
     assert RiskAction.objects.filter(overdue_notified_on=today).count() == 5
     assert Notification.objects.filter(message__contains="your action on risk").count() == 5
     assert RiskTaskImpact.objects.filter(risk__project__code="DIG-011").count() == 2
+    # The PMO's analyses: the data centre exit with its lease risk, and the Digital portfolio's milestones.
+    project_run = SimulationRun.objects.get(project__code="DIG-011")
+    portfolio_run = SimulationRun.objects.get(portfolio__code="DIG")
+    assert (project_run.status, portfolio_run.status) == ("done", "done")
+    lease = Risk.objects.get(title="Data centre lease ends before the exit")
+    assert lease.code in [r["id"] for r in project_run.result["risks"]]
+    result = project_run.result
+    assert result["duration"]["p80"] >= result["duration"]["p50"] >= result["deterministic_days"] * 0.9
+    assert {m["project"] for m in portfolio_run.result["milestones"]} >= {"DIG-006", "DIG-007", "DIG-011"}

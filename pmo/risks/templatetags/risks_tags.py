@@ -76,7 +76,7 @@ def risk_tab(context: dict[str, Any], project: Any, tab: str = "") -> dict[str, 
     if not selectors.sees_risks(user):
         return {"project": None}
     count = selectors.visible(user, Risk.objects.filter(project=project, status=Risk.Status.OPEN)).count()
-    return {"project": project, "active": tab == "risks", "open_risks": count}
+    return {"project": project, "active": tab == "risks", "analysis": tab == "analysis", "open_risks": count}
 
 
 @register.inclusion_tag("risks/_project_link.html", takes_context=True)
