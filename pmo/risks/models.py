@@ -276,6 +276,11 @@ class SimulationRun(models.Model):
         default=130, help_text="Pessimistic duration of tasks without an estimate, % of the most likely."
     )
     include_risks = models.BooleanField(default=True, help_text="Let the register's threats with task impacts happen.")
+    phase_correlation = models.FloatField(
+        default=0.0,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="How much the tasks of one phase (summary task) slip together: 0 independent, 1 in step.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=255, blank=True)

@@ -69,6 +69,7 @@ class _Parts:
     tasks: list[engine.RiskTask] = field(default_factory=list)
     links: list[engine.Link] = field(default_factory=list)
     risks: dict[str, engine.RiskEvent] = field(default_factory=dict)
+    phases: dict[tuple[int, int | None], list[str]] = field(default_factory=dict)  # uncertain tasks by phase
 
 
 def _days(minutes: float, mpd: int) -> float:
@@ -138,6 +139,8 @@ def _map_project(
                 _days(max(high, duration) * remaining_share, mpd),
                 distribution,
             )
+        if not estimate.is_fixed:
+            parts.phases.setdefault((project.pk, task.parent_id), []).append(tid)
         planned_cost = costs.get(task.uid, 0.0)
         per_day = planned_cost / _days(duration, mpd) if duration and not done else 0.0
         parts.tasks.append(engine.RiskTask(tid, estimate, cost_per_day=per_day, name=task.name))
@@ -202,12 +205,26 @@ def _map_risks(project: Project, parts: _Parts, mapped: Mapped, ids: dict[int, s
         mapped.labels[risk.code] = f"{risk.code} {risk.title}"
 
 
+def _correlations(parts: _Parts, rho: float) -> tuple[engine.Correlation, ...]:
+    """Tasks of one phase (the same summary task) slip together with correlation `rho`."""
+    if rho <= 0:
+        return ()
+    return tuple(engine.Correlation(ids, rho) for ids in parts.phases.values() if len(ids) > 1)
+
+
+def _model(parts: _Parts, rho: float) -> engine.RiskModel:
+    return engine.RiskModel(
+        tasks=parts.tasks, links=parts.links, risks=tuple(parts.risks.values()), correlations=_correlations(parts, rho)
+    )
+
+
 def project_model(
     project: Project,
     *,
     distribution: str = "triangular",
     default_range: tuple[float, float] = (0.9, 1.3),
     include_risks: bool = True,
+    phase_correlation: float = 0.0,
     today: dt.date | None = None,
 ) -> Mapped:
     """The engine model of a project's remaining work (see the module docstring)."""
@@ -226,7 +243,7 @@ def project_model(
     )
     if not parts.tasks:
         raise ValidationFailed({"plan": f"{project.code} has no tasks to analyse: plan its work first."})
-    mapped.model = engine.RiskModel(tasks=parts.tasks, links=parts.links, risks=tuple(parts.risks.values()))
+    mapped.model = _model(parts, phase_correlation)
     baseline = Baseline.objects.filter(project=project).first()
     finish = to_local(baseline.finish if baseline and baseline.finish else plan.scheduled_finish)
     if finish is not None:
@@ -243,6 +260,7 @@ def portfolio_model(
     distribution: str = "triangular",
     default_range: tuple[float, float] = (0.9, 1.3),
     include_risks: bool = True,
+    phase_correlation: float = 0.0,
 ) -> Mapped:
     """One model of several projects' remaining work, joined by their cross-project links; each project
     starts at its own time 0 (a fixed wait from the earliest one)."""
@@ -277,7 +295,7 @@ def portfolio_model(
         parts.links.append(engine.Link(ids[link.provider_id], ids[link.consumer_id]))
     if not parts.tasks:
         raise ValidationFailed({"projects": "The projects have no tasks to analyse."})
-    mapped.model = engine.RiskModel(tasks=parts.tasks, links=parts.links, risks=tuple(parts.risks.values()))
+    mapped.model = _model(parts, phase_correlation)
     return mapped
 
 
@@ -411,6 +429,7 @@ def inputs_json(mapped: Mapped) -> dict[str, Any]:
             }
             for r in model.risks
         ],
+        "correlations": [{"tasks": list(c.task_ids), "rho": c.rho} for c in model.correlations],
         "target_days": mapped.target_days,
         "budget_left": mapped.budget_left,
         "spent": mapped.spent,
@@ -420,8 +439,12 @@ def inputs_json(mapped: Mapped) -> dict[str, Any]:
 # --- services ----------------------------------------------------------------------------------------
 
 
-def _check_options(iterations: int, optimistic_pct: int, pessimistic_pct: int, distribution: str) -> None:
+def _check_options(
+    iterations: int, optimistic_pct: int, pessimistic_pct: int, distribution: str, phase_correlation: float
+) -> None:
     errors = {}
+    if not 0 <= phase_correlation <= 1:
+        errors["phase_correlation"] = "From 0 (tasks slip independently) to 1 (a phase's tasks slip in step)."
     if not 100 <= iterations <= MAX_ITERATIONS:
         errors["iterations"] = f"Between 100 and {MAX_ITERATIONS:,} iterations."
     if not 10 <= optimistic_pct <= 100:
@@ -451,6 +474,7 @@ def simulation_start(
     optimistic_pct: int = 90,
     pessimistic_pct: int = 130,
     include_risks: bool = True,
+    phase_correlation: float = 0.0,
     run_now: bool = False,
 ) -> SimulationRun:
     """Queue a schedule and cost risk analysis of a project (or of a portfolio's running projects); it
@@ -458,7 +482,7 @@ def simulation_start(
     if (project is None) == (portfolio is None):
         raise ValidationFailed({"project": "Analyse one project or one portfolio."})
     require(actor, "change", project if project is not None else portfolio)
-    _check_options(iterations, optimistic_pct, pessimistic_pct, distribution)
+    _check_options(iterations, optimistic_pct, pessimistic_pct, distribution, phase_correlation)
     with transaction.atomic():
         run = SimulationRun.objects.create(
             project=project,
@@ -469,6 +493,7 @@ def simulation_start(
             optimistic_pct=optimistic_pct,
             pessimistic_pct=pessimistic_pct,
             include_risks=include_risks,
+            phase_correlation=phase_correlation,
             created_by=actor if getattr(actor, "pk", None) else None,
         )
         audit.record(
@@ -476,7 +501,7 @@ def simulation_start(
             action=AuditEvent.Action.CREATE,
             obj=run,
             before={},
-            after={"analysis": f"{iterations} iterations, seed {seed}, {distribution}"},
+            after={"analysis": f"{iterations} iterations, seed {seed}, {distribution}, rho {phase_correlation}"},
         )
         if not run_now:
             transaction.on_commit(lambda: run_simulation.enqueue(run.pk))
@@ -508,6 +533,7 @@ def simulation_execute(run: SimulationRun) -> SimulationRun:
                 distribution=run.distribution,
                 default_range=default_range,
                 include_risks=run.include_risks,
+                phase_correlation=run.phase_correlation,
             )
         else:
             assert run.portfolio is not None
@@ -516,6 +542,7 @@ def simulation_execute(run: SimulationRun) -> SimulationRun:
                 distribution=run.distribution,
                 default_range=default_range,
                 include_risks=run.include_risks,
+                phase_correlation=run.phase_correlation,
             )
         _progress(run, 30, f"simulating {len(mapped.model.tasks)} tasks {run.iterations:,} times")
         result = engine.simulate(

@@ -25,6 +25,7 @@ class AnalysisIn(Schema):
     optimistic_pct: int = Field(90, description="default optimistic duration, % of the most likely")
     pessimistic_pct: int = Field(130, description="default pessimistic duration, % of the most likely")
     include_risks: bool = Field(True, description="let the register's threats with task impacts happen")
+    phase_correlation: float = Field(0.0, description="0..1: how much the tasks of one phase slip together")
 
 
 class AnalysisOut(Schema):
@@ -40,6 +41,7 @@ class AnalysisOut(Schema):
     optimistic_pct: int
     pessimistic_pct: int
     include_risks: bool
+    phase_correlation: float
     created_at: dt.datetime
     finished_at: dt.datetime | None
     result: dict[str, Any] = Field(description="finish dates (P10-P90), cost, chances, drivers, criticality")
@@ -60,6 +62,7 @@ def analysis_out(run: SimulationRun) -> dict[str, Any]:
         "optimistic_pct": run.optimistic_pct,
         "pessimistic_pct": run.pessimistic_pct,
         "include_risks": run.include_risks,
+        "phase_correlation": run.phase_correlation,
         "created_at": run.created_at,
         "finished_at": run.finished_at,
         "result": run.result,

@@ -70,7 +70,15 @@ def _options(request: HttpRequest) -> dict[str, Any]:
         "optimistic_pct": _int(request.POST.get("optimistic_pct"), 90),
         "pessimistic_pct": _int(request.POST.get("pessimistic_pct"), 130),
         "include_risks": request.POST.get("include_risks") == "on",
+        "phase_correlation": _float(request.POST.get("phase_correlation"), 0.0),
     }
+
+
+def _float(text: str | None, default: float) -> float:
+    try:
+        return float((text or "").strip().replace(",", "."))
+    except ValueError:
+        return default
 
 
 def _chosen_run(request: HttpRequest, runs: list[SimulationRun]) -> SimulationRun | None:

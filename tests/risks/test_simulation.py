@@ -116,6 +116,22 @@ def test_uncertain_estimates_spread_the_finish(org, django_capture_on_commit_cal
     assert run.inputs["tasks"][0]["max"] == pytest.approx(3.9)
 
 
+def test_tasks_of_one_phase_can_slip_together(org, django_capture_on_commit_callbacks):
+    """With full correlation Design (2.7, 3, 3.9) and Build (1.8, 2, 2.6) draw the same quantile, so the
+    total is the triangular (4.5, 5, 6.5): same mean, but a P90 of 6.5 - sqrt(0.1 x 2 x 1.5) = 5.952 days
+    against about 5.79 when they slip independently."""
+    p1 = org["p1"]
+    _plan(p1, [("Design", 3), ("Build", 2)], fixed=False)
+    common = {"iterations": 20000, "seed": 5, "include_risks": False}
+    together = _run(p1, capture=django_capture_on_commit_callbacks, phase_correlation=1.0, **common)
+    apart = _run(p1, capture=django_capture_on_commit_callbacks, **common)
+    assert together.inputs["correlations"] == [{"tasks": ["1", "2"], "rho": 1.0}]
+    assert together.result["duration"]["p90"] == pytest.approx(6.5 - 0.3**0.5, rel=0.003)
+    assert together.result["duration"]["mean"] == pytest.approx(16 / 3, rel=0.005)
+    assert apart.result["duration"]["p90"] < together.result["duration"]["p90"] - 0.1
+    assert apart.inputs["correlations"] == []
+
+
 def test_a_portfolio_milestone_inherits_the_uncertainty_it_waits_for(org, django_capture_on_commit_callbacks):
     """P2's "Launch" waits for P1's "Done" (a cross-project link): P1 slips by 0 to 4 days (Build 2..6 days),
     so P2's milestone, planned on its own for Mon 5 Jan + 1 day, follows P1's finish."""

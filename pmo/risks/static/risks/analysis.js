@@ -31,14 +31,30 @@ document.addEventListener("DOMContentLoaded", () => {
       yaxis2: { title: "cumulative %", overlaying: "y", side: "right", range: [0, 100], tickvals: [0, 20, 50, 80, 100] } };
     window.Plotly.newPlot(finish, traces, layout, config);
   }
-  const tornado = document.getElementById("tornado-chart");
-  if (tornado && (data.drivers || []).length) {
-    const rows = data.drivers.slice(0, 10).reverse();
+  const tornadoChart = (element, drivers, what) => {
+    if (!element || !(drivers || []).length) return;
+    const rows = drivers.slice(0, 10).reverse();
     const label = (d) => (d.kind === "risk" ? "⚠ " : "") + (d.name.length > 36 ? d.name.slice(0, 35) + "…" : d.name);
-    window.Plotly.newPlot(tornado, [{ type: "bar", orientation: "h", x: rows.map((d) => d.correlation),
+    window.Plotly.newPlot(element, [{ type: "bar", orientation: "h", x: rows.map((d) => d.correlation),
       y: rows.map(label), marker: { color: rows.map((d) => (d.kind === "risk" ? "#c8372d" : "#2457d6")) },
       hovertemplate: "%{y}: %{x:.2f}<extra></extra>" }],
-      { margin: { l: 270, r: 20, t: 10, b: 40 }, height: 320, xaxis: { title: "rank correlation with the finish",
+      { margin: { l: 270, r: 20, t: 10, b: 40 }, height: 320, xaxis: { title: `rank correlation with the ${what}`,
         range: [Math.min(0, ...rows.map((d) => d.correlation)) - 0.05, 1] } }, config);
+  };
+  tornadoChart(document.getElementById("tornado-chart"), data.drivers, "finish");
+  tornadoChart(document.getElementById("cost-tornado-chart"), data.cost_drivers, "cost");
+  const cost = document.getElementById("cost-chart");
+  if (cost && (data.cost_curve || []).length) {
+    const shapes = [];
+    if (data.budget) {
+      shapes.push({ type: "line", x0: data.budget, x1: data.budget, yref: "paper", y0: 0, y1: 1,
+        line: { color: "#c8372d", dash: "dot", width: 2 } });
+    }
+    window.Plotly.newPlot(cost, [{ x: data.cost_curve.map((p) => p[0]), y: data.cost_curve.map((p) => 100 * p[1]),
+      mode: "lines", name: "Chance the cost stays within (%)", line: { color: "#2457d6", width: 2 } },
+      ...(data.budget ? [{ x: [data.budget], y: [0], mode: "markers", name: "Budget",
+        marker: { color: "#c8372d", size: 9, symbol: "diamond" } }] : [])],
+      { margin: { l: 50, r: 20, t: 10, b: 40 }, height: 300, shapes, legend: { orientation: "h", y: -0.25 },
+        xaxis: { title: "final cost" }, yaxis: { title: "%", range: [0, 100], tickvals: [0, 20, 50, 80, 100] } }, config);
   }
 });
