@@ -279,8 +279,8 @@ def compute(inputs: CapacityInput) -> CapacityResult:
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(units_mode, amount, amount / whole)
         even = (b - a) / (e_r - s_r) * amount[rep]
-    no_time = (~units_mode & (whole <= 0))[rep]
-    hours = np.where(no_time, even, rate[rep] * part)
+        no_time = (~units_mode & (whole <= 0))[rep]
+        hours = np.where(no_time, even, rate[rep] * part)
     person_entry = on_person[rep]
     flat = p_arr[rep][person_entry] * n_periods + k[person_entry]
     demand_hours = np.bincount(flat, weights=hours[person_entry], minlength=n_people * n_periods).reshape(
