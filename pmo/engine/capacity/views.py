@@ -360,19 +360,26 @@ def over_allocations(
     in_over = over[rows, k]
     cell_of = rows[in_over] * n_periods + k[in_over]
     items, hours = items[in_over], hours[in_over]
-    order = np.argsort(cell_of, kind="stable")
+    order = np.lexsort((items, -hours, cell_of))  # by cell, then most hours, then item order
     cell_of, items, hours = cell_of[order], items[order], hours[order]
-    bounds = np.searchsorted(cell_of, cells[:, 0] * n_periods + cells[:, 1], "left")
-    ends = np.searchsorted(cell_of, cells[:, 0] * n_periods + cells[:, 1], "right")
+    wanted = cells[:, 0] * n_periods + cells[:, 1]
+    bounds = np.searchsorted(cell_of, wanted, "left").tolist()
+    ends = np.searchsorted(cell_of, wanted, "right").tolist()
+    demand = result.inputs.demand
+    kinds = {k: DemandKind(k) for k in DemandKind}
+    made = [
+        Contribution(i, d.project_id, kinds[d.kind], d.task_id, d.task_name, d.person_id, h)
+        for i, h in zip(items.tolist(), hours.tolist(), strict=True)
+        for d in (demand[i],)
+    ]
     out = []
-    for (r, p), a, b in zip(cells.tolist(), bounds.tolist(), ends.tolist(), strict=True):
+    for (r, p), a, b in zip(cells.tolist(), bounds, ends, strict=True):
         cap, dem = float(hm.capacity[r, p]), float(hm.demand[r, p])
         out.append(
             OverAllocation(
-                by, hm.keys[r], result.periods[p], cap, dem, float(load[r, p]), max(dem - cap, 0.0),
-                _contributions(result, items[a:b], hours[a:b]),
+                by, hm.keys[r], result.periods[p], cap, dem, float(load[r, p]), max(dem - cap, 0.0), tuple(made[a:b])
             )
-        )  # fmt: skip
+        )
     out.sort(key=lambda o: (-o.excess_hours, o.key, o.period.index))
     return tuple(out)
 
