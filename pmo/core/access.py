@@ -277,6 +277,28 @@ def _risk_scale_rule(user: Any, roles: frozenset[Role], action: str, scale: Any)
     return Role.PORTFOLIO_MANAGER in roles and _manages_portfolio(user, scale.portfolio_id)
 
 
+# --- the resource pool (pmo.resources) ------------------------------------------------------------------
+
+POOL_KEEPERS = frozenset({Role.PMO_DIRECTOR, Role.RESOURCE_MANAGER})
+
+
+def _resource_request_rule(user: Any, roles: frozenset[Role], action: str, request: Any) -> bool:
+    # Asked by the leads of a project (its manager, its portfolio's manager, the PMO director) or by a resource
+    # manager; decided (assigned or declined) by a resource manager or the PMO director; withdrawn by whoever
+    # asked, or by a resource manager, while it waits.
+    if action == "view":
+        return True
+    keeper = bool(roles & POOL_KEEPERS)
+    if action == "decide":
+        return keeper
+    if action == "add":
+        return keeper or (request.project_id is not None and _project_lead(user, roles, request.project))
+    own = request.requested_by_id is not None and request.requested_by_id == getattr(user, "pk", None)
+    if action in ("change", "withdraw"):
+        return keeper or own
+    return keeper
+
+
 OBJECT_RULES: dict[str, Callable[[Any, frozenset[Role], str, Any], bool]] = {
     "portfolio.portfolio": _portfolio_rule,
     "portfolio.program": _program_rule,
@@ -299,6 +321,7 @@ OBJECT_RULES: dict[str, Callable[[Any, frozenset[Role], str, Any], bool]] = {
     "risks.riskassessment": _risk_rule,
     "risks.riskaction": _risk_action_rule,
     "risks.risktaskimpact": _risk_rule,
+    "resources.resourcerequest": _resource_request_rule,
 }
 
 # Actions that are not Django model permissions; each names the model permission it builds on.
@@ -318,6 +341,7 @@ DERIVED_ACTIONS = {
     "occur": "change",
     "progress": "change",
     "check": "view",
+    "complete": "change",
 }
 
 

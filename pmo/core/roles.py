@@ -1,4 +1,4 @@
-"""The eight PMO roles and the model permissions each one's group carries.
+"""The nine PMO roles and the model permissions each one's group carries.
 
 The object-level rules that refine these (a project manager changes only own projects, and so on)
 live in `pmo.core.access`; `docs/roles.md` writes both down for people.
@@ -17,6 +17,7 @@ class Role(StrEnum):
     EXECUTIVE = "Executive"
     TEAM_MEMBER = "Team member"
     REQUESTER = "Requester"
+    RESOURCE_MANAGER = "Resource manager"
 
 
 VIEW = frozenset({"view"})
@@ -151,6 +152,59 @@ for _role, _grants in {
     Role.TEAM_MEMBER: {**_RISKS_READ, **_OWN_ACTIONS},
 }.items():
     MODEL_PERMISSIONS[_role].update(_grants)
+
+
+# The resource pool (pmo.resources): the resource manager (and the PMO director) keeps the pool — roles,
+# skills, capacity, leave, cost rates, generic resources, role requirements and training — and decides
+# resource requests; project managers and the PMO ask for people (object rules in pmo.core.access keep a
+# requester to their own projects and requests). Everyone but requesters reads the pool; cost rates are
+# hidden from team members as pmo.control's are.
+JOB_ROLE = "resources.jobrole"
+SKILL = "resources.skill"
+PERSON_PROFILE = "resources.personprofile"
+PERSON_SKILL = "resources.personskill"
+CAPACITY_PERIOD = "resources.capacityperiod"
+ABSENCE = "resources.absence"
+COST_RATE_HISTORY = "resources.costratehistory"
+GENERIC_RESOURCE = "resources.genericresource"
+RESOURCE_REQUEST = "resources.resourcerequest"
+ROLE_REQUIREMENT = "resources.roleskillrequirement"
+TRAINING_RECORD = "resources.trainingrecord"
+TRAINING_PLAN = "resources.trainingplan"
+POOL_MODELS = (
+    JOB_ROLE,
+    SKILL,
+    PERSON_PROFILE,
+    PERSON_SKILL,
+    CAPACITY_PERIOD,
+    ABSENCE,
+    COST_RATE_HISTORY,
+    GENERIC_RESOURCE,
+    RESOURCE_REQUEST,
+    ROLE_REQUIREMENT,
+    TRAINING_RECORD,
+    TRAINING_PLAN,
+)
+BUSINESS_MODELS = (*BUSINESS_MODELS, *POOL_MODELS)
+_POOL_READ = {model: VIEW for model in POOL_MODELS}
+_ASK = {RESOURCE_REQUEST: frozenset({"view", "add", "change"})}  # change: withdraw one's own request
+for _role, _grants in {
+    Role.PMO_DIRECTOR: {model: ALL for model in POOL_MODELS},
+    Role.PORTFOLIO_MANAGER: {**_POOL_READ, **_ASK},
+    Role.PMO_ANALYST: dict(_POOL_READ),
+    Role.PROJECT_MANAGER: {**_POOL_READ, **_ASK},
+    Role.PROJECT_ADMINISTRATOR: dict(_POOL_READ),
+    Role.EXECUTIVE: dict(_POOL_READ),
+    Role.TEAM_MEMBER: {**_POOL_READ, COST_RATE_HISTORY: frozenset()},
+}.items():
+    MODEL_PERMISSIONS[_role].update(_grants)
+# The resource manager: keeps the pool and the people in it, reads everything else.
+MODEL_PERMISSIONS[Role.RESOURCE_MANAGER] = {
+    **{model: VIEW for model in BUSINESS_MODELS},
+    **{model: ALL for model in POOL_MODELS},
+    PERSON: frozenset({"view", "add", "change"}),
+    ORG_UNIT: frozenset({"view", "add", "change"}),
+}
 
 
 def sync_role_groups(**_: Any) -> None:
