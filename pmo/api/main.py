@@ -9,6 +9,7 @@ from pmo.core.api import router as account_router
 from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
 from pmo.resources.api import router as resources_router
+from pmo.resources.pool_api import router as pool_router
 from pmo.risks.api import router as risks_router
 from pmo.risks.simulation_api import router as risk_analysis_router
 from pmo.selection.api import router as selection_router
@@ -34,3 +35,4 @@ api.add_router("/", control_router)
 api.add_router("/", changes_router)
 api.add_router("/", risks_router)
 api.add_router("/", risk_analysis_router)
+api.add_router("/", pool_router)

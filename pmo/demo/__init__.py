@@ -17,6 +17,7 @@ from pmo.demo.changes import load_demo_changes
 from pmo.demo.control import load_demo_control
 from pmo.demo.plans import load_demo_plans
 from pmo.demo.proposals import load_demo_proposals, load_demo_scenario, load_demo_scoring
+from pmo.demo.resources import load_demo_resources
 from pmo.demo.risks import load_demo_risks
 from pmo.portfolio import services as portfolio_services
 from pmo.portfolio.models import Portfolio
@@ -64,6 +65,7 @@ PEOPLE = [
     ("member5", "Kwame Mensah", "Process Engineer", "OPS", Role.TEAM_MEMBER),
     ("requester", "Carla Rossi", "Marketing Manager", "MKT", Role.REQUESTER),
     ("requester2", "Ahmed Karim", "Plant Manager", "OPS", Role.REQUESTER),
+    ("resources", "Nadia Hassan", "Resource Manager", "HR", Role.RESOURCE_MANAGER),
     ("admin", "Pat Admin", "System Administrator", "IT-INF", None),
 ]
 
@@ -811,3 +813,4 @@ def load_demo(*, seed: int = 7, today: dt.date | None = None) -> None:
     load_demo_control(today=today, seed=seed)
     load_demo_changes(today=today)
     load_demo_risks(today=today)
+    load_demo_resources(today=today)

@@ -41,4 +41,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from pmo.risks.navigation import nav_items as risks_nav
 
     items += risks_nav(user, path)
+    from pmo.resources.navigation import nav_items as pool_nav
+
+    items += pool_nav(user, path)
     return {"nav_items": items, "nav_roles": sorted(r.value for r in roles_of(user))}

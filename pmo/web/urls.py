@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("pmo.control.urls")),
     path("", include("pmo.changes.urls")),
     path("", include("pmo.risks.urls")),
+    path("", include("pmo.resources.urls")),
     path(
         "projects/<int:pk>/transition/",
         portfolio_views.project_transition,

@@ -142,7 +142,7 @@ def test_demo_portfolio_is_complete(db):
     load_demo(today=dt.date(2026, 11, 23))
     assert demo_needed() is False
     assert (Portfolio.objects.count(), Program.objects.count(), Project.objects.count()) == (3, 7, 41)
-    assert Person.objects.count() == 25
+    assert Person.objects.count() == 26
     assert set(Project.objects.values_list("state", flat=True)) == set(LifecycleState.values)
     assert {g for u in User.objects.all() for g in u.groups.values_list("name", flat=True)} == {r.value for r in Role}
     assert Project.objects.filter(manager__isnull=True).count() == 0
