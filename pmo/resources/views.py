@@ -196,19 +196,20 @@ def person_profile(request: HttpRequest, pk: int) -> HttpResponse:
     can_keep = can(request.user, "change", PersonSkill)
     forms_: dict[str, Any] = {
         "profile": f.ProfileForm(
+            prefix="profile",
             initial={
                 "primary_role": profile.primary_role if profile else None,
                 "other_roles": list(profile.other_roles.all()) if profile else [],
                 "calendar": profile.calendar if profile else None,
                 "non_project_percent": profile.non_project_percent if profile else 0,
-            }
+            },
         ),
-        "skill": f.SkillLevelForm(),
-        "capacity": f.CapacityForm(),
-        "absence": f.AbsenceForm(),
-        "training": f.TrainingRecordForm(),
+        "skill": f.SkillLevelForm(prefix="skill"),
+        "capacity": f.CapacityForm(prefix="capacity"),
+        "absence": f.AbsenceForm(prefix="absence"),
+        "training": f.TrainingRecordForm(prefix="training"),
         "plan": f.TrainingPlanForm(
-            initial={"skill": request.GET.get("skill"), "target_level": request.GET.get("level")}
+            prefix="plan", initial={"skill": request.GET.get("skill"), "target_level": request.GET.get("level")}
         ),
     }
     open_form = request.GET.get("open", "")
@@ -229,8 +230,8 @@ def person_profile(request: HttpRequest, pk: int) -> HttpResponse:
         if action in PERSON_FORMS:
             data = request.POST.copy()
             if action == "plan":
-                data["person"] = str(person.pk)
-            form = forms_[action] = PERSON_FORMS[action](data)
+                data["plan-person"] = str(person.pk)
+            form = forms_[action] = PERSON_FORMS[action](data, prefix=action)
             if _person_action(request, person, action, form):
                 return HttpResponseRedirect(reverse("pool-person", args=[pk]))
             open_form = action

@@ -91,3 +91,21 @@ def test_training_plan_done_on_the_page_raises_the_level(pool):
     plan = TrainingPlan.objects.get()
     assert rm.post("/pool/training/", {"action": "complete", "id": plan.pk, "raise_level": "on"}).status_code == 302
     assert PersonSkill.objects.get(person=pool["member"], skill=pool["python"]).level == 4
+
+
+def test_resource_manager_records_skill_capacity_and_leave_on_the_profile(pool):
+    rm, member = _client(pool["rm"]), pool["member"]
+    url = f"/pool/people/{member.pk}/"
+    assert rm.post(url, {"action": "skill", "skill-skill": pool["python"].pk, "skill-level": 3}).status_code == 302
+    assert PersonSkill.objects.get(person=member, skill=pool["python"]).level == 3
+    data = {"action": "capacity", "capacity-start": "2026-02-02", "capacity-hours_per_week": "24"}
+    assert rm.post(url, data).status_code == 302
+    data = {
+        "action": "absence",
+        "absence-start": "2026-08-03",
+        "absence-finish": "2026-08-01",
+        "absence-reason": "sick",
+    }
+    assert "The end cannot come before the start." in rm.post(url, data).content.decode()
+    assert member.capacity_periods.get().hours_per_week == Decimal("24.00")
+    assert member.absences.count() == 0
