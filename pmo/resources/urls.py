@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pmo.resources import views
+from pmo.resources import capacity_views, views
 
 urlpatterns = [
     path("pool/", views.pool, name="pool"),
@@ -9,4 +9,6 @@ urlpatterns = [
     path("pool/requests/", views.requests, name="pool-requests"),
     path("resource-requests/<int:pk>/", views.request_detail, name="resource-request-detail"),
     path("pool/training/", views.training, name="pool-training"),
+    path("capacity/", capacity_views.capacity_page, name="capacity"),
+    path("capacity/reassign/", capacity_views.capacity_reassign, name="capacity-reassign"),
 ]
