@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from pmo.api.schemas import ERRORS
+from pmo.changes.selectors import thresholds_for
 from pmo.control import selectors, services
 from pmo.control.models import CostCategory, CostEntry, CostRate, EvmSnapshot, ProgressMethod, TaskBudget, Timesheet
 from pmo.core.access import can, person_id_of, require
@@ -349,7 +350,8 @@ class SnapshotIn(Schema):
     status_date: dt.date | None = Field(None, description="Default: today")
 
 
-def snapshot_out(s: EvmSnapshot) -> dict[str, Any]:
+def snapshot_out(s: EvmSnapshot, rules: Any = None) -> dict[str, Any]:
+    """A snapshot as the API shows it; `rules` (the portfolio's thresholds) saves a query per snapshot."""
     return {
         "id": s.pk,
         "project": s.project.code,
@@ -370,7 +372,7 @@ def snapshot_out(s: EvmSnapshot) -> dict[str, Any]:
         "eac_range": [s.eac_low, s.eac_high],
         "forecast_finish": s.forecast_finish,
         "finish_range": [s.finish_low, s.finish_high],
-        "rag": selectors.rag(s),
+        "rag": selectors.rag(s, rules),
         "metrics": s.metrics,
     }
 
@@ -384,7 +386,8 @@ def snapshot_out(s: EvmSnapshot) -> dict[str, Any]:
 def list_project_evm(request: HttpRequest, pk: int) -> Any:
     project = _project(request, pk)
     require(request.user, "view", EvmSnapshot)
-    return [snapshot_out(s) for s in selectors.snapshots(project)]
+    rules = thresholds_for(project.portfolio_id)
+    return [snapshot_out(s, rules) for s in selectors.snapshots(project)]
 
 
 @router.post(
@@ -444,10 +447,11 @@ def _rollup_out(name: str, projects: list[Project], skipped: list[str] | None = 
         for day, r in selectors.rollup_history(projects)
     ]
     latest = selectors.latest_snapshots(projects)
+    rules = {pid: thresholds_for(pid) for pid in {p.portfolio_id for p in projects}}
     return {
         "name": name,
         "history": history,
-        "latest": [snapshot_out(latest[p.pk]) for p in projects if p.pk in latest],
+        "latest": [snapshot_out(latest[p.pk], rules[p.portfolio_id]) for p in projects if p.pk in latest],
         "skipped": skipped or [],
     }
 
