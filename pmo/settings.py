@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "pmo.control",
     "pmo.changes",
     "pmo.risks",
+    "pmo.documents",
+    "pmo.governance",
+    "pmo.knowledge",
     "pmo.web",
 ]
 

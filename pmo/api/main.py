@@ -6,6 +6,9 @@ from pmo.api.auth import API_AUTH
 from pmo.changes.api import router as changes_router
 from pmo.control.api import router as control_router
 from pmo.core.api import router as account_router
+from pmo.documents.api import router as documents_router
+from pmo.governance.api import router as governance_router
+from pmo.knowledge.api import router as knowledge_router
 from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
 from pmo.resources.api import router as resources_router
@@ -36,3 +39,6 @@ api.add_router("/", changes_router)
 api.add_router("/", risks_router)
 api.add_router("/", risk_analysis_router)
 api.add_router("/", pool_router)
+api.add_router("/", documents_router)
+api.add_router("/", governance_router)
+api.add_router("/", knowledge_router)

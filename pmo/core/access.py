@@ -381,3 +381,17 @@ def require(user: Any, action: str, target: type[Model] | Model) -> None:
         if not isinstance(target, type) and target.pk is not None:
             what = f"{what} {target}"
         raise PermissionDenied(f"You are not allowed to {action.replace('_', ' ')} {what}.")
+
+
+def _merge_app_rules() -> None:
+    import importlib
+
+    from pmo.core.roles import APP_PERMISSIONS
+
+    for name in APP_PERMISSIONS:
+        module = importlib.import_module(name)
+        OBJECT_RULES.update(module.object_rules())
+        DERIVED_ACTIONS.update(module.DERIVED_ACTIONS)
+
+
+_merge_app_rules()

@@ -207,6 +207,25 @@ MODEL_PERMISSIONS[Role.RESOURCE_MANAGER] = {
 }
 
 
+# Apps added later keep their grants in their own `permissions.py` (MODELS, GRANTS, DERIVED_ACTIONS and
+# object_rules()), merged here and in pmo.core.access so that each app's rules live beside its models.
+APP_PERMISSIONS = ("pmo.documents.permissions", "pmo.governance.permissions", "pmo.knowledge.permissions")
+
+
+def _merge_app_permissions() -> None:
+    global BUSINESS_MODELS
+    import importlib
+
+    for name in APP_PERMISSIONS:
+        module = importlib.import_module(name)
+        BUSINESS_MODELS = (*BUSINESS_MODELS, *module.MODELS)
+        for role, grants in module.GRANTS.items():
+            MODEL_PERMISSIONS[role].update(grants)
+
+
+_merge_app_permissions()
+
+
 def sync_role_groups(**_: Any) -> None:
     """Create one group per role and give it exactly the permissions of the matrix (idempotent)."""
     from django.contrib.auth.models import Group, Permission

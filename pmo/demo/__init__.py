@@ -15,6 +15,9 @@ from pmo.core.access import SYSTEM
 from pmo.core.roles import Role
 from pmo.demo.changes import load_demo_changes
 from pmo.demo.control import load_demo_control
+from pmo.demo.documents import load_demo_documents
+from pmo.demo.governance import load_demo_governance
+from pmo.demo.knowledge import load_demo_knowledge
 from pmo.demo.plans import load_demo_plans
 from pmo.demo.proposals import load_demo_proposals, load_demo_scenario, load_demo_scoring
 from pmo.demo.resources import load_demo_resources
@@ -814,3 +817,6 @@ def load_demo(*, seed: int = 7, today: dt.date | None = None) -> None:
     load_demo_changes(today=today)
     load_demo_risks(today=today)
     load_demo_resources(today=today)
+    load_demo_documents(today=today)
+    load_demo_governance(today=today)
+    load_demo_knowledge(today=today)

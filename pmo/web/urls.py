@@ -34,6 +34,9 @@ urlpatterns = [
     path("", include("pmo.changes.urls")),
     path("", include("pmo.risks.urls")),
     path("", include("pmo.resources.urls")),
+    path("", include("pmo.documents.urls")),
+    path("", include("pmo.governance.urls")),
+    path("", include("pmo.knowledge.urls")),
     path(
         "projects/<int:pk>/transition/",
         portfolio_views.project_transition,

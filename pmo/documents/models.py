@@ -1,0 +1,1 @@
+"""Templates and policies, the project charter and documents under configuration control."""

@@ -1,0 +1,1 @@
+"""Methodology library, lifecycles and stage gates, gate reviews and decisions, quality audits and PMO maturity."""

@@ -1,0 +1,1 @@
+"""Closure and archive, the lessons learned register, full-text search and PMO maturity."""
