@@ -12,6 +12,7 @@ from pmo.knowledge.api import router as knowledge_router
 from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
 from pmo.resources.api import router as resources_router
+from pmo.resources.capacity_api import router as capacity_router
 from pmo.resources.pool_api import router as pool_router
 from pmo.risks.api import router as risks_router
 from pmo.risks.simulation_api import router as risk_analysis_router
@@ -39,6 +40,7 @@ api.add_router("/", changes_router)
 api.add_router("/", risks_router)
 api.add_router("/", risk_analysis_router)
 api.add_router("/", pool_router)
+api.add_router("/", capacity_router)
 api.add_router("/", documents_router)
 api.add_router("/", governance_router)
 api.add_router("/", knowledge_router)

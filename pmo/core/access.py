@@ -299,6 +299,15 @@ def _resource_request_rule(user: Any, roles: frozenset[Role], action: str, reque
     return keeper
 
 
+def _saved_whatif_rule(user: Any, roles: frozenset[Role], action: str, whatif: Any) -> bool:
+    """Everyone who reads capacity sees saved what-ifs; only the owner (or the PMO director) changes one."""
+    if action == "view":
+        return True
+    if action == "add":
+        return whatif.owner_id in (None, getattr(user, "pk", None))
+    return Role.PMO_DIRECTOR in roles or whatif.owner_id == getattr(user, "pk", None)
+
+
 OBJECT_RULES: dict[str, Callable[[Any, frozenset[Role], str, Any], bool]] = {
     "portfolio.portfolio": _portfolio_rule,
     "portfolio.program": _program_rule,
@@ -322,6 +331,7 @@ OBJECT_RULES: dict[str, Callable[[Any, frozenset[Role], str, Any], bool]] = {
     "risks.riskaction": _risk_action_rule,
     "risks.risktaskimpact": _risk_rule,
     "resources.resourcerequest": _resource_request_rule,
+    "resources.savedwhatif": _saved_whatif_rule,
 }
 
 # Actions that are not Django model permissions; each names the model permission it builds on.

@@ -198,12 +198,20 @@ for _role, _grants in {
     Role.TEAM_MEMBER: {**_POOL_READ, COST_RATE_HISTORY: frozenset()},
 }.items():
     MODEL_PERMISSIONS[_role].update(_grants)
+# Saved capacity what-ifs: whoever reads the capacity page may keep what-ifs; the object rule in
+# pmo.core.access lets only their owner (or the PMO director) change or delete one.
+SAVED_WHATIF = "resources.savedwhatif"
+BUSINESS_MODELS = (*BUSINESS_MODELS, SAVED_WHATIF)
+for _role in MODEL_PERMISSIONS:
+    if _role is not Role.REQUESTER:
+        MODEL_PERMISSIONS[_role][SAVED_WHATIF] = ALL
 # The resource manager: keeps the pool and the people in it, reads everything else.
 MODEL_PERMISSIONS[Role.RESOURCE_MANAGER] = {
     **{model: VIEW for model in BUSINESS_MODELS},
     **{model: ALL for model in POOL_MODELS},
     PERSON: frozenset({"view", "add", "change"}),
     ORG_UNIT: frozenset({"view", "add", "change"}),
+    SAVED_WHATIF: ALL,
 }
 
 

@@ -13,6 +13,7 @@ people) are applied to these inputs without touching the plans.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -262,6 +263,30 @@ def capacity_inputs(
     demand += _proposal_demand(first, last, labels)
     inputs = engine.CapacityInput(people, demand, periods, generic=_generic(), include_proposals=include_proposals)
     return inputs, labels
+
+
+def heat_map_rows(hm: engine.HeatMap, labels: Labels, thresholds: engine.Thresholds) -> list[dict[str, Any]]:
+    """The heat map as rows of cells (load in %, 999 where there is demand but no capacity; colour; hours),
+    leaving out rows with neither demand nor capacity."""
+    loads = hm.load()
+    colours = hm.colours(thresholds)
+    rows = []
+    for r, key in enumerate(hm.keys):
+        cells = []
+        for c, _period in enumerate(hm.periods):
+            load = float(loads[r][c])
+            cells.append(
+                {
+                    "period": c,
+                    "load": None if math.isnan(load) else (999 if math.isinf(load) else round(100 * load)),
+                    "colour": colours[r][c].value,
+                    "demand": round(float(hm.demand[r][c])),
+                    "capacity": round(float(hm.capacity[r][c])),
+                }
+            )
+        if any(cell["demand"] or cell["capacity"] for cell in cells):
+            rows.append({"key": key, "label": labels.key(hm.by, key), "cells": cells})
+    return rows
 
 
 # --- what-if ----------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,8 +22,9 @@ from pmo.core.errors import DomainError
 from pmo.engine import capacity as engine
 from pmo.planning import services as planning
 from pmo.planning.models import Assignment, Task
-from pmo.resources import capacity
-from pmo.resources.models import JobRole, Person
+from pmo.portfolio.models import Project
+from pmo.resources import capacity, whatifs
+from pmo.resources.models import JobRole, Person, SavedWhatIf
 
 
 def _int(text: str | None, default: int, low: int, high: int) -> int:
@@ -69,28 +70,6 @@ def _whatif(query: QueryDict) -> capacity.WhatIf:
     )
 
 
-def _grid(hm: engine.HeatMap, labels: capacity.Labels, thresholds: engine.Thresholds) -> list[dict[str, Any]]:
-    loads = hm.load()
-    colours = hm.colours(thresholds)
-    rows = []
-    for r, key in enumerate(hm.keys):
-        cells = []
-        for c, _period in enumerate(hm.periods):
-            load = float(loads[r][c])
-            cells.append(
-                {
-                    "period": c,
-                    "load": None if math.isnan(load) else (999 if math.isinf(load) else round(100 * load)),
-                    "colour": colours[r][c].value,
-                    "demand": round(float(hm.demand[r][c])),
-                    "capacity": round(float(hm.capacity[r][c])),
-                }
-            )
-        if any(cell["demand"] or cell["capacity"] for cell in cells):
-            rows.append({"key": key, "label": labels.key(hm.by, key), "cells": cells})
-    return rows
-
-
 @login_required
 def capacity_page(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "view", Person):
@@ -113,6 +92,7 @@ def capacity_page(request: HttpRequest) -> HttpResponse:
     shown = changed or today
     cell = request.GET.get("cell", "")
     drill = None
+    contributions: list[engine.Contribution] = []
     if "|" in cell:
         key, _, period = cell.rpartition("|")
         if period.isdigit() and int(period) < len(today_map.periods):
@@ -135,6 +115,7 @@ def capacity_page(request: HttpRequest) -> HttpResponse:
                     for c in contributions
                 ],
             }
+    over_allocations = engine.over_allocations(shown, by, thresholds)
     over = [
         {
             "label": labels.key(by, o.key),
@@ -145,7 +126,15 @@ def capacity_page(request: HttpRequest) -> HttpResponse:
             "excess": round(o.excess_hours),
             "projects": sorted({labels.projects.get(c.project_id, c.project_id) for c in o.contributions})[:4],
         }
-        for o in engine.over_allocations(shown, by, thresholds)[:15]
+        for o in over_allocations[:15]
+    ]
+    # Levelling works on plans: the running projects whose planned work makes the over-allocation.
+    behind = {c.project_id for o in over_allocations for c in o.contributions if c.kind == "plan"}
+    if drill is not None:
+        behind = {c.project_id for c in contributions if c.kind == "plan"} or behind
+    level_pks = sorted(labels.project_pk[p] for p in behind if p in labels.project_pk)
+    level_candidates = [
+        p for p in Project.objects.filter(pk__in=level_pks).order_by("code") if can(request.user, "view", p)
     ]
     under = [
         {"label": labels.key(by, u.key), "period": u.period.label, "free": round(u.capacity - u.demand)}
@@ -174,8 +163,10 @@ def capacity_page(request: HttpRequest) -> HttpResponse:
             "start": inputs.periods.start.strftime("%Y-%m"),
             "include_proposals": include_proposals,
             "periods": today_map.periods,
-            "today_rows": _grid(today_map, labels, thresholds),
-            "whatif_rows": _grid(engine.heat_map(changed, by), labels, thresholds) if changed else None,
+            "today_rows": capacity.heat_map_rows(today_map, labels, thresholds),
+            "whatif_rows": None
+            if changed is None
+            else capacity.heat_map_rows(engine.heat_map(changed, by), labels, thresholds),
             "whatif": whatif.describe(labels),
             "drill": drill,
             "over": over,
@@ -187,8 +178,73 @@ def capacity_page(request: HttpRequest) -> HttpResponse:
             "people": sorted(labels.people.items(), key=lambda p: p[1]),
             "roles": list(JobRole.objects.order_by("name").values_list("name", flat=True)),
             "can_reassign": can(request.user, "change", Task),
+            "level_candidates": level_candidates,
+            "saved": _saved_list(request),
+            "saved_open": SavedWhatIf.objects.filter(pk=request.GET.get("saved") or 0).first()
+            if (request.GET.get("saved") or "").isdigit()
+            else None,
+            "can_save": can(request.user, "add", SavedWhatIf(owner_id=request.user.pk)),
+            "back": request.get_full_path(),
         },
     )
+
+
+def _saved_list(request: HttpRequest) -> list[dict[str, Any]]:
+    out = []
+    for saved in SavedWhatIf.objects.select_related("owner").order_by("-created_at", "-pk")[:20]:
+        labels = capacity.Labels()
+        out.append(
+            {
+                "obj": saved,
+                "query": whatifs.whatif_query(saved),
+                "owner": saved.owner.get_full_name() or saved.owner.get_username(),
+                "changes": len(capacity.WhatIf.from_json(saved.changes).describe(labels)),
+                "can_delete": can(request.user, "delete", saved),
+            }
+        )
+    return out
+
+
+@login_required
+@require_POST
+def capacity_whatif_save(request: HttpRequest) -> HttpResponse:
+    """Keep the what-if on screen under a name (the plans are not touched)."""
+    query = QueryDict(request.POST.get("query", ""))
+    switch = query.getlist("proposals")
+    back = reverse("capacity") + "?" + query.urlencode()
+    try:
+        view = whatifs.CapacityView.checked(
+            by=query.get("by", "role"),
+            unit=query.get("unit", "month"),
+            start=query.get("start") or None,
+            count=_int(query.get("count"), 6, 1, 104) if query.get("count") else None,
+            include_proposals="on" in switch if switch else True,
+        )
+        saved = whatifs.whatif_save(
+            actor=request.user,
+            name=request.POST.get("name", ""),
+            view=view,
+            changes=_whatif(query).to_json(),
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as error:
+        fields = error.details.get("fields", {})
+        text = "; ".join(" ".join(m) for m in fields.values()) if fields else error.message
+        messages.error(request, f"Not saved: {text}")
+        return HttpResponseRedirect(back)
+    messages.success(request, f"What-if “{saved.name}” saved.")
+    return HttpResponseRedirect(reverse("capacity") + "?" + whatifs.whatif_query(saved))
+
+
+@login_required
+@require_POST
+def capacity_whatif_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = SavedWhatIf.objects.filter(pk=pk).first()
+    if saved is None:
+        raise Http404("No such what-if.")
+    whatifs.whatif_delete(actor=request.user, whatif=saved)
+    messages.success(request, f"What-if “{saved.name}” deleted.")
+    return HttpResponseRedirect(reverse("capacity"))
 
 
 def _suggestions(

@@ -349,3 +349,22 @@ class TrainingPlan(BusinessModel):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.skill} to {self.target_level}"
+
+
+class SavedWhatIf(BusinessModel):
+    """A capacity what-if kept under a name: the view (grouping, periods, proposals switch) and the
+    changes tried (projects moved, proposals counted or left out, people removed or added). Replayed on
+    today's data when opened; the plans are never touched."""
+
+    name = models.CharField(max_length=120)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="capacity_whatifs")
+    view = models.JSONField(default=dict, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "saved what-if"
+
+    def __str__(self) -> str:
+        return self.name

@@ -11,4 +11,6 @@ urlpatterns = [
     path("pool/training/", views.training, name="pool-training"),
     path("capacity/", capacity_views.capacity_page, name="capacity"),
     path("capacity/reassign/", capacity_views.capacity_reassign, name="capacity-reassign"),
+    path("capacity/what-ifs/", capacity_views.capacity_whatif_save, name="capacity-whatif-save"),
+    path("capacity/what-ifs/<int:pk>/delete/", capacity_views.capacity_whatif_delete, name="capacity-whatif-delete"),
 ]
