@@ -93,7 +93,11 @@ def _program_rule(user: Any, roles: frozenset[Role], action: str, program: Any) 
 def _project_rule(user: Any, roles: frozenset[Role], action: str, project: Any) -> bool:
     from pmo.portfolio.models import LifecycleState
 
-    if action == "view" or Role.PMO_DIRECTOR in roles:
+    if action == "view":
+        return True
+    if project.pk is not None and project.state in (LifecycleState.CLOSED, LifecycleState.CANCELLED):
+        return False  # archived (pmo.knowledge): a closed or cancelled project and its plan are read-only
+    if Role.PMO_DIRECTOR in roles:
         return True
     if Role.PORTFOLIO_MANAGER in roles and _manages_portfolio(user, project.portfolio_id):
         return True
@@ -110,7 +114,8 @@ def _project_rule(user: Any, roles: frozenset[Role], action: str, project: Any) 
 
 
 def _task_rule(user: Any, roles: frozenset[Role], action: str, task: Any) -> bool:
-    # A plan belongs to its project: whoever may change the project may change its plan.
+    # A plan belongs to its project: whoever may change the project may change its plan (so the plan of an
+    # archived project, closed or cancelled, is read-only too).
     return action == "view" or can(user, "change", task.project)
 
 

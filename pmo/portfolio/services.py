@@ -211,6 +211,16 @@ def project_transition(
         )
     if to_state == LifecycleState.CANCELLED and not comment.strip():
         raise ValidationFailed({"comment": "Say why the project is cancelled."})
+    if source == LifecycleState.CLOSING and to_state == LifecycleState.CLOSED:
+        # The closure comes first: its report and the lessons-learned session (pmo.knowledge).
+        from pmo.knowledge.selectors import closure_missing_for_project
+
+        missing = closure_missing_for_project(project)
+        if missing:
+            raise Conflict(
+                f"{project} cannot be closed before its closure is complete: " + "; ".join(missing) + ".",
+                details={"state": source, "missing": missing},
+            )
     return record_update(
         actor=actor,
         obj=project,
