@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from pmo.engine import capacity as engine
@@ -27,6 +28,7 @@ from pmo.planning.mappers import engine_calendar
 from pmo.planning.models import Assignment, WorkCalendar
 from pmo.portfolio.models import Project
 from pmo.resources.models import (
+    Absence,
     CapacityPeriod,
     GenericResource,
     Person,
@@ -67,103 +69,145 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(day.year + month // 12, month % 12 + 1, 1)
 
 
-def _local_date(value: dt.datetime | None) -> dt.date | None:
-    return None if value is None else timezone.localtime(value).date()
+def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
+    """Rows keyed by their first value (a person id), the rest of each row kept in order."""
+    out: dict[Any, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        out[row[0]].append(row[1:])
+    return out
 
 
 def _people(labels: Labels) -> list[engine.Person]:
-    calendars: dict[int | None, WorkingCalendar] = {}
-    out = []
-    profiles = PersonProfile.objects.select_related("primary_role", "calendar").prefetch_related("other_roles")
-    people = (
-        Person.objects.filter(active=True)
-        .select_related("org_unit")
-        .prefetch_related(
-            Prefetch("profile", queryset=profiles),
-            Prefetch("skills", queryset=PersonSkill.objects.select_related("skill")),
-            Prefetch("capacity_periods", queryset=CapacityPeriod.objects.order_by("start")),
-            "absences",
+    # Plain value queries, one per kind of fact: the heat map reads thousands of people, and model
+    # instances with prefetched relations cost several times more than the facts themselves.
+    active = Person.objects.filter(active=True)
+    profiles = {
+        row[0]: row[1:]
+        for row in PersonProfile.objects.filter(person__in=active).values_list(
+            "person_id",
+            "primary_role__name",
+            "primary_role__standard_hours_per_week",
+            "calendar_id",
+            "non_project_percent",
         )
-        .order_by("name")
+    }
+    other_roles = _grouped(
+        PersonProfile.other_roles.through.objects.filter(personprofile__person__in=active)
+        .order_by("jobrole__name")
+        .values_list("personprofile__person_id", "jobrole__name")
     )
-    for person in people:
-        pid = str(person.pk)
-        labels.people[pid] = person.name
-        profile = getattr(person, "profile", None)
+    skills = _grouped(
+        PersonSkill.objects.filter(person__in=active).order_by("pk").values_list("person_id", "skill__name", "level")
+    )
+    periods = _grouped(
+        CapacityPeriod.objects.filter(person__in=active)
+        .order_by("person_id", "start")
+        .values_list("person_id", "start", "hours_per_week", "fte")
+    )
+    reasons = dict(Absence.Reason.choices)
+    leave = _grouped(
+        Absence.objects.filter(person__in=active).order_by("pk").values_list("person_id", "start", "finish", "reason")
+    )
+    calendars: dict[int | None, WorkingCalendar | None] = {None: None}
+    out = []
+    rows = active.order_by("name").values_list("pk", "name", "org_unit__code", "org_unit__name")
+    for pk, name, unit_code, unit_name in rows:
+        pid = str(pk)
+        labels.people[pid] = name
         roles: list[str] = []
-        calendar = None
         non_project = 0.0
         standard = 40.0
-        if profile is not None:
-            if profile.primary_role is not None:
-                roles.append(profile.primary_role.name)
-                standard = float(profile.primary_role.standard_hours_per_week or 40)
-            roles += sorted(r.name for r in profile.other_roles.all() if r.name not in roles)
-            if profile.calendar_id not in calendars:
-                calendars[profile.calendar_id] = engine_calendar(_calendar(profile.calendar))
-            calendar = calendars[profile.calendar_id]
-            non_project = float(profile.non_project_percent or 0) / 100
-        if person.org_unit is not None:
-            labels.units[person.org_unit.code] = person.org_unit.name
+        calendar_id = None
+        if pk in profiles:
+            primary, hours, calendar_id, percent = profiles[pk]
+            if primary is not None:
+                roles.append(primary)
+                standard = float(hours or 40)
+            roles += [r for (r,) in other_roles.get(pk, ()) if r not in roles]
+            non_project = float(percent or 0) / 100
+            if calendar_id not in calendars:
+                calendars[calendar_id] = engine_calendar(_calendar(calendar_id))
+        if unit_code:
+            labels.units[unit_code] = unit_name
         out.append(
             engine.Person(
                 pid,
                 roles=tuple(roles),
-                skills=tuple((s.skill.name, int(s.level)) for s in person.skills.all()),
-                org_unit=person.org_unit.code if person.org_unit else "",
-                capacity_changes=tuple(_capacity_change(c, standard) for c in person.capacity_periods.all()),
-                leave=tuple(engine.Leave(a.start, a.finish, a.get_reason_display()) for a in person.absences.all()),
+                skills=tuple((skill, int(level)) for skill, level in skills.get(pk, ())),
+                org_unit=unit_code or "",
+                capacity_changes=tuple(_capacity_change(*row, standard) for row in periods.get(pk, ())),
+                leave=tuple(engine.Leave(a, b, reasons.get(r, r)) for a, b, r in leave.get(pk, ())),
                 non_project=min(max(non_project, 0.0), 1.0),
-                calendar=calendar,
+                calendar=calendars[calendar_id],
             )
         )
     return out
 
 
-def _calendar(calendar: WorkCalendar | None) -> WorkCalendar | None:
-    if calendar is None:
+def _calendar(calendar_id: int | None) -> WorkCalendar | None:
+    if calendar_id is None:
         return None
-    return WorkCalendar.objects.prefetch_related("exceptions").select_related("base").get(pk=calendar.pk)
+    return WorkCalendar.objects.prefetch_related("exceptions").select_related("base").get(pk=calendar_id)
 
 
-def _capacity_change(period: CapacityPeriod, standard_week: float) -> engine.CapacityChange:
+def _capacity_change(
+    start: dt.date, hours_per_week: Decimal | None, fte: Decimal | None, standard_week: float
+) -> engine.CapacityChange:
     """Hours a week, or an FTE share of the person's primary role's standard week."""
-    if period.hours_per_week is not None:
-        return engine.CapacityChange(period.start, float(period.hours_per_week))
-    return engine.CapacityChange.fte(period.start, float(period.fte or 0), standard_week)
+    if hours_per_week is not None:
+        return engine.CapacityChange(start, float(hours_per_week))
+    return engine.CapacityChange.fte(start, float(fte or 0), standard_week)
 
 
 def _plan_demand(first: dt.date, last: dt.date, labels: Labels) -> list[engine.Demand]:
-    out = []
-    assignments = (
+    zone = timezone.get_current_timezone()
+    # A day's margin either side: the dates compared below are local, the database's are UTC.
+    after = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(), zone)
+    before = dt.datetime.combine(last + dt.timedelta(days=2), dt.time(), zone)
+    rows = (
         Assignment.objects.filter(
             task__project__state__in=RUNNING,
             task__is_summary=False,
             task__actual_finish__isnull=True,
-            task__finish__isnull=False,
+            task__finish__gte=after,
+            task__start__lt=before,
+            task__duration_minutes__gt=0,
             person__active=True,
         )
-        .select_related("task__project", "person")
         .order_by("task__project__code", "task__position")
+        .values_list(
+            "task__project_id",
+            "task__project__code",
+            "task__project__name",
+            "task_id",
+            "task__uid",
+            "task__name",
+            "task__start",
+            "task__finish",
+            "person_id",
+            "units",
+        )
     )
-    for a in assignments:
-        task, project = a.task, a.task.project
-        start, finish = _local_date(task.start), _local_date(task.finish)
-        if start is None or finish is None or finish < first or start > last or task.duration_minutes == 0:
+    out = []
+    for project_pk, code, name, task_pk, uid, task_name, start_at, finish_at, person_pk, units in rows:
+        start, finish = start_at.astimezone(zone).date(), finish_at.astimezone(zone).date()
+        if finish < first or start > last:
             continue
-        labels.projects[str(project.pk)] = f"{project.code} {project.name}"
-        labels.project_pk[str(project.pk)] = project.pk
+        project_id = str(project_pk)
+        if project_id not in labels.projects:
+            labels.projects[project_id] = f"{code} {name}"
+            labels.project_pk[project_id] = project_pk
         out.append(
             engine.Demand(
-                str(project.pk),
+                project_id,
                 "plan",
-                str(a.person_id),
+                str(person_pk),
                 None,
                 max(start, first),
                 finish,
-                units=float(a.units),
-                task_id=str(task.pk),
-                task_name=f"{task.uid} {task.name}",
+                units=float(units),
+                task_id=str(task_pk),
+                task_name=f"{uid} {task_name}",
             )
         )
     return out
@@ -172,13 +216,23 @@ def _plan_demand(first: dt.date, last: dt.date, labels: Labels) -> list[engine.D
 def _request_demand(first: dt.date, last: dt.date, labels: Labels) -> list[engine.Demand]:
     """Requests not yet in a plan: submitted ones as role demand, assigned ones on the person."""
     out = []
-    requests = ResourceRequest.objects.filter(state__in=("submitted", "assigned"), finish__gte=first, start__lte=last)
-    for r in requests.select_related("project", "role", "skill").order_by("pk"):
+    requests = list(
+        ResourceRequest.objects.filter(state__in=("submitted", "assigned"), finish__gte=first, start__lte=last)
+        .select_related("project", "role", "skill")
+        .order_by("pk")
+    )
+    assigned_people = {r.assigned_person_id for r in requests if r.state == "assigned"}
+    planned = set(
+        Assignment.objects.filter(
+            task__project__in={r.project_id for r in requests}, person_id__in=assigned_people
+        ).values_list("task__project_id", "person_id")
+    )
+    for r in requests:
         project = r.project
         labels.projects[str(project.pk)] = f"{project.code} {project.name}"
         labels.project_pk[str(project.pk)] = project.pk
         assigned = r.state == "assigned" and r.assigned_person_id is not None
-        if assigned and Assignment.objects.filter(task__project=project, person_id=r.assigned_person_id).exists():
+        if assigned and (project.pk, r.assigned_person_id) in planned:
             continue  # already in the plan
         share = float(r.fte) if r.fte is not None else float(r.hours_per_week or 0) / 40
         out.append(
