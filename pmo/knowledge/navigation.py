@@ -1,7 +1,13 @@
-"""The sidebar entries of knowledge."""
+"""The sidebar entry of knowledge: lessons, search, closures and maturity."""
 
 from typing import Any
 
 
 def nav_items(user: Any, path: str) -> list[dict[str, Any]]:
-    return []
+    from pmo.core.access import can
+    from pmo.knowledge.models import Lesson
+
+    if not can(user, "view", Lesson):
+        return []
+    active = path.startswith("/knowledge/") or (path.startswith("/projects/") and path.rstrip("/").endswith("/closure"))
+    return [{"label": "Knowledge", "url": "/knowledge/", "icon": "✎", "active": active}]
