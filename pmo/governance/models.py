@@ -69,7 +69,7 @@ class MethodologyVersion(BusinessModel):
 class Phase(BusinessModel):
     """A phase of a methodology version, ended by its gate."""
 
-    version = models.ForeignKey(MethodologyVersion, on_delete=models.CASCADE, related_name="phases")
+    methodology_version = models.ForeignKey(MethodologyVersion, on_delete=models.CASCADE, related_name="phases")
     order = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
@@ -79,8 +79,10 @@ class Phase(BusinessModel):
     )
 
     class Meta:
-        ordering = ("version", "order")
-        constraints = [models.UniqueConstraint(fields=["version", "order"], name="governance_phase_order_unique")]
+        ordering = ("methodology_version", "order")
+        constraints = [
+            models.UniqueConstraint(fields=["methodology_version", "order"], name="governance_phase_order_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
@@ -127,7 +129,7 @@ class ProjectMethodology(BusinessModel):
     """The methodology version a project follows (kept for life) and where it stands in it."""
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="governance")
-    version = models.ForeignKey(MethodologyVersion, on_delete=models.PROTECT, related_name="projects")
+    methodology_version = models.ForeignKey(MethodologyVersion, on_delete=models.PROTECT, related_name="projects")
     current_phase = models.ForeignKey(
         Phase, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Empty once all passed."
     )
@@ -141,7 +143,7 @@ class ProjectMethodology(BusinessModel):
         verbose_name_plural = "project methodologies"
 
     def __str__(self) -> str:
-        return f"{self.project.code}: {self.version}"
+        return f"{self.project.code}: {self.methodology_version}"
 
 
 # --- gate reviews -----------------------------------------------------------------------------------------
