@@ -92,10 +92,10 @@ def _users_of(people: Iterable[Person | None]) -> list[Any]:
 
 def methodology_create(*, actor: Any, name: str, kind: str, description: str = "") -> Methodology:
     """A new methodology with an empty draft version 1, ready for its phases."""
+    require(actor, "add", Methodology(kind=kind))
     if kind not in Kind.values:
         raise ValidationFailed({"kind": f"Choose one of: {', '.join(Kind.values)}."})
     name = _text(name, "name", limit=120)
-    require(actor, "add", Methodology(name=name, kind=kind))
     if Methodology.objects.filter(name__iexact=name).exists():
         raise ValidationFailed({"name": f"A methodology named {name!r} already exists."})
     with transaction.atomic():
@@ -378,6 +378,29 @@ def _open(review: GateReview) -> None:
         raise Conflict(f"The review of {review} was decided ({review.get_decision_display().lower()}).")
 
 
+def review_open(*, actor: Any, project: Project, planned_date: Any = None) -> GateReview:
+    """Open the review of the gate ending the project's current phase (when none is open, e.g. after the project
+    came back from hold), planned on `planned_date` (default: the phase's start plus its typical duration)."""
+    require(actor, "add", GateReview(project=project))
+    tracking = ProjectMethodology.objects.filter(project=project).select_related("current_phase").first()
+    if tracking is None:
+        raise Conflict(f"{project} follows no methodology: choose one first.")
+    if tracking.current_phase is None:
+        raise Conflict(f"{project} has passed every gate of {tracking.methodology_version}.")
+    if project.state in FINISHED:
+        raise Conflict(f"{project} is {project.get_state_display().lower()}.")
+    if GateReview.objects.filter(project=project, state=GateReview.State.OPEN).exists():
+        raise Conflict(f"{project} already has an open gate review.")
+    phase = tracking.current_phase
+    planned = (
+        _date(planned_date, "planned_date")
+        if planned_date not in (None, "")
+        else tracking.phase_started + dt.timedelta(weeks=phase.typical_weeks)
+    )
+    with transaction.atomic():
+        return _open_review(actor=actor, project=project, phase=phase, planned=planned)
+
+
 def review_reschedule(*, actor: Any, review: GateReview, planned_date: Any) -> GateReview:
     _open(review)
     return record_update(
@@ -410,9 +433,9 @@ def criterion_answer(
 
 def reviewer_add(*, actor: Any, review: GateReview, person: Any, role: str) -> Reviewer:
     """Name a reviewer of the gate in a role (sponsor, portfolio manager, PMO, quality...)."""
+    require(actor, "add", Reviewer(review=review))
     person = _person(person, "person")
     role = _text(role, "role", limit=60)
-    require(actor, "add", Reviewer(review=review, person=person, role=role))
     _open(review)
     if review.reviewers.filter(person=person).exists():
         raise ValidationFailed({"person": f"{person} already reviews this gate."})
@@ -642,8 +665,8 @@ def audit_template_create(
 ) -> AuditTemplate:
     """A health-check or audit checklist; each question has an area (method, documentation, governance) and a
     weight from 1 to 5."""
+    require(actor, "add", AuditTemplate())
     name = _text(name, "name", limit=120)
-    require(actor, "add", AuditTemplate(name=name))
     if type not in AuditTemplate.Type.values:
         raise ValidationFailed({"type": f"Choose one of: {', '.join(AuditTemplate.Type.values)}."})
     if AuditTemplate.objects.filter(name__iexact=name).exists():
@@ -698,9 +721,9 @@ def audit_create(
     auditor: Any = None,
 ) -> Audit:
     """Plan an audit or health check of a project (or record an ad hoc one), with the checklist to answer."""
+    require(actor, "add", Audit(project=project, template=template))
     auditor_person = _person(auditor, "auditor") if auditor not in (None, "") else None
     planned = _date(planned_date, "planned_date")
-    require(actor, "add", Audit(project=project, template=template))
     if not template.active:
         raise ValidationFailed({"template": f"{template} is retired."})
     questions = list(template.questions.all())
@@ -831,8 +854,8 @@ def finding_add(
 
 def action_add(*, actor: Any, finding: Finding, description: str, owner: Any, due_date: Any) -> CorrectiveAction:
     """A corrective action of a finding (a closed finding reopens when a new action is added)."""
+    require(actor, "add", CorrectiveAction(finding=finding))
     person = _person(owner, "owner")
-    require(actor, "add", CorrectiveAction(finding=finding, owner=person))
     with transaction.atomic():
         action = record_create(
             actor=actor,
