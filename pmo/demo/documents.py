@@ -20,85 +20,85 @@ from pmo.documents.models import Document, DocumentTemplate, Kind
 from pmo.portfolio.models import Project
 from pmo.resources.models import Person
 
-CHARTER = """# Project charter — {{ project.code }} {{ project.name }}
+CHARTER = """Project charter — {{ project.code }} {{ project.name }}
 
 Portfolio: {{ project.portfolio }}{% if project.program %} · Program: {{ project.program }}{% endif %}
 Sponsor: {{ project.sponsor }} · Project manager: {{ project.manager }}
 Methodology: {{ project.methodology }} · Priority: {{ project.priority }}
 Dated {{ today }}
 
-## 1. Purpose
+1. Purpose
 {{ project.description|default:"Why the organisation undertakes this project, in two or three sentences." }}
 
-## 2. Strategic alignment
+2. Strategic alignment
 Serves: {{ project.objectives|default:"(no strategic objective linked yet)" }}
 
-## 3. Scope
+3. Scope
 In scope:
 - …
 Out of scope:
 - …
 
-## 4. Budget and schedule
+4. Budget and schedule
 Budget: {{ project.budget }} {{ project.currency }}
 Planned start: {{ project.planned_start|default:"to be set" }}
 Planned finish: {{ project.planned_finish|default:"to be set" }}
 
-## 5. Key deliverables and milestones
+5. Key deliverables and milestones
 | Deliverable | Due | Accepted by |
 |---|---|---|
 | … | … | … |
 
-## 6. Organisation
+6. Organisation
 Sponsor: {{ project.sponsor }} — owns the business case, chairs the steering group, approves this charter.
 Project manager: {{ project.manager }} — runs the project within the tolerances below.
 
-## 7. Tolerances and escalation
+7. Tolerances and escalation
 Time ±10 %, cost ±5 %, scope: no change to a key deliverable without a change request.
 Beyond a tolerance, the project manager escalates to the sponsor within five working days.
 
-## 8. Main risks and assumptions
+8. Main risks and assumptions
 - …
 
-## 9. Approval
+9. Approval
 Approved by the sponsor in pmo (see the approval record of this document).
 """
 
-BUSINESS_CASE = """# Business case — {{ project.code }} {{ project.name }}
+BUSINESS_CASE = """Business case — {{ project.code }} {{ project.name }}
 
 Sponsor: {{ project.sponsor }} · Portfolio: {{ project.portfolio }}
 
-## Strategic fit
+Strategic fit
 {{ project.objectives|default:"(objectives)" }}
 
-## Options considered
+Options considered
 1. Do nothing
 2. Do the minimum
 3. Recommended option
 
-## Costs and benefits
+Costs and benefits
 Investment: {{ project.budget }} {{ project.currency }}
 Benefits (per year): …
 Payback: … · NPV: …
 
-## Risks
+Risks
 …
 """
 
-PLAN = """# Project management plan — {{ project.code }} {{ project.name }}
+PLAN = """Project management plan — {{ project.code }} {{ project.name }}
 
 Manager: {{ project.manager }} · Methodology: {{ project.methodology }}
 From {{ project.planned_start }} to {{ project.planned_finish }}
 
-## Scope and work breakdown
-## Schedule and milestones
-## Resources
-## Quality
-## Communication
-## Change control
+Scope and work breakdown
+Schedule and milestones
+Resources
+Quality
+Communication
+Change control
 """
 
-STATUS = """# Status report — {{ project.code }} {{ project.name }} — {{ today }}
+STATUS = """Status report — {{ project.code }} {{ project.name }} — {{ today }}
 
 Overall: green / amber / red
 Since the last report: …
@@ -106,24 +106,24 @@ Next period: …
 Issues and decisions needed: …
 """
 
-RISK_PLAN = """# Risk management plan — {{ project.code }}
+RISK_PLAN = """Risk management plan — {{ project.code }}
 
 Risk owner: {{ project.manager }}; escalation to {{ project.sponsor }} and the portfolio {{ project.portfolio }}.
 Scales: the portfolio's. Review: every two weeks and at each gate.
 """
 
-CLOSURE = """# Closure report — {{ project.code }} {{ project.name }}
+CLOSURE = """Closure report — {{ project.code }} {{ project.name }}
 
 Sponsor: {{ project.sponsor }} · Manager: {{ project.manager }}
 Budget: {{ project.budget }} {{ project.currency }} · Planned finish: {{ project.planned_finish }}
 
-## Objectives met
-## Final cost and dates against the baseline
-## Benefits handed over (and to whom)
-## Lessons learned (see the lessons register)
+Objectives met
+Final cost and dates against the baseline
+Benefits handed over (and to whom)
+Lessons learned (see the lessons register)
 """
 
-GOVERNANCE_POLICY = """# Project governance policy (PMO-POL-01)
+GOVERNANCE_POLICY = """Project governance policy (PMO-POL-01)
 
 1. Every project has a sponsor and a project manager, named before it starts.
 2. No project starts without a charter approved by its sponsor.
@@ -132,7 +132,7 @@ GOVERNANCE_POLICY = """# Project governance policy (PMO-POL-01)
 5. Status is reported monthly; a deviation beyond tolerance is escalated within five working days.
 """
 
-DOCUMENT_CONTROL_POLICY = """# Document control policy (PMO-POL-02)
+DOCUMENT_CONTROL_POLICY = """Document control policy (PMO-POL-02)
 
 1. Project documents and deliverables live in pmo, each with its versions; nothing is overwritten.
 2. A document is approved by the people named on it; the charter by the sponsor.
@@ -140,7 +140,7 @@ DOCUMENT_CONTROL_POLICY = """# Document control policy (PMO-POL-02)
 4. Files: PDF or Office formats, at most 20 MB; texts are written in pmo where possible.
 """
 
-STAGE_GATE_POLICY = """# Stage-gate policy (PMO-POL-03)
+STAGE_GATE_POLICY = """Stage-gate policy (PMO-POL-03)
 
 Gate 1 (initiation): charter and business case approved.
 Gate 2 (planning): project management plan, requirements and risk plan approved; the documents are baselined.
@@ -198,7 +198,7 @@ def load_demo_documents(*, today: dt.date) -> None:
     services.template_update(
         actor=analyst,
         template=charter_template,
-        body=CHARTER.replace("## 8. Main risks and assumptions", "## 8. Main risks, assumptions and constraints"),
+        body=CHARTER.replace("8. Main risks and assumptions", "8. Main risks, assumptions and constraints"),
         note="Constraints added to section 8 (audit finding QA-2026-03)",
     )
     tom, aisha, mei = _user("pm"), _user("pm2"), _user("pm4")
@@ -239,7 +239,7 @@ def load_demo_documents(*, today: dt.date) -> None:
         project=dig1,
         title="Requirements specification",
         kind=Kind.REQUIREMENTS,
-        text="# Requirements\n\nR1 Log in with biometrics\nR2 Freeze and unfreeze a card\n"
+        text="Requirements\n\nR1 Log in with biometrics\nR2 Freeze and unfreeze a card\n"
         "R3 Instant transfer up to 5,000 EUR\n",
         note="First draft from the discovery sprint",
         approvers=[_person("Priya Natarajan"), _person("Chloe Dubois")],
@@ -253,7 +253,7 @@ def load_demo_documents(*, today: dt.date) -> None:
     services.document_version_add(
         actor=tom,
         document=requirements,
-        text="# Requirements\n\nR1 Log in with biometrics\nR2 Freeze and unfreeze a card\n"
+        text="Requirements\n\nR1 Log in with biometrics\nR2 Freeze and unfreeze a card\n"
         "R3 Instant transfer up to 10,000 EUR (CR-12)\nR4 Spending insights per category\n",
         note="Change request CR-12: higher transfer limit; R4 added",
     )
@@ -262,7 +262,7 @@ def load_demo_documents(*, today: dt.date) -> None:
         project=dig1,
         title="Solution architecture",
         kind=Kind.DESIGN,
-        text="# Solution architecture\n\nMobile clients → API gateway → core banking adapter.\n"
+        text="Solution architecture\n\nMobile clients → API gateway → core banking adapter.\n"
         "Card controls through the card processor's API.\n",
         approvers=[_person("Ingrid Solberg"), _person("Priya Natarajan")],
     )

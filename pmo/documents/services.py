@@ -63,6 +63,11 @@ def _clean_text(value: str | None, field: str, *, required: bool = True, limit: 
     return text
 
 
+def _newlines(text: str) -> str:
+    """Browsers send CRLF from text areas; versions keep plain newlines so that diffs compare lines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _kind(value: str | None, field: str = "kind") -> str:
     if value not in Kind.values:
         raise ValidationFailed({field: f"Unknown kind {value!r}: one of {', '.join(Kind.values)}."})
@@ -81,7 +86,7 @@ def template_create(
         "name": _clean_text(name, "name"),
         "kind": _kind(kind),
         "description": (description or "").strip(),
-        "body": body or "",
+        "body": _newlines(body or ""),
         "number": 1,
     }
     if kind != Kind.POLICY:
@@ -129,6 +134,7 @@ def template_update(
     if "kind" in changes:
         changes["kind"] = _kind(changes["kind"])
     kind = changes.get("kind", template.kind)
+    body = _newlines(body) if body is not None else None
     new_text = body is not None and body != template.body
     if body is not None:
         if kind != Kind.POLICY:
@@ -227,7 +233,7 @@ def _add_version(*, actor: Any, document: Document, text: str | None, upload: An
         except Exception:
             default_storage.delete(path)
             raise
-    body = text or ""
+    body = _newlines(text or "")
     if not body.strip():
         raise ValidationFailed({"text": "Write the text of the version."})
     if len(body) > MAX_TEXT_CHARS:

@@ -9,7 +9,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +19,7 @@ from django.urls import reverse
 from pmo.core import audit
 from pmo.core.access import can, person_id_of
 from pmo.core.errors import DomainError, ValidationFailed
+from pmo.core.models import AuditEvent
 from pmo.documents import fields, selectors, services
 from pmo.documents.forms import (
     BaselineForm,
@@ -187,7 +190,7 @@ def project_charter(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, "The charter is drafted from the template with the project's data. Edit it, then submit it."
             )
-            return HttpResponseRedirect(reverse("document-detail", args=[charter.pk]) + "#edit")
+            return HttpResponseRedirect(reverse("document-detail", args=[charter.pk]) + "?edit=1#edit")
     if charter is not None and request.method != "POST":
         return HttpResponseRedirect(reverse("document-detail", args=[charter.pk]))
     template = services.charter_template()
@@ -261,9 +264,25 @@ def baseline_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- a document ----------------------------------------------------------------------------------------
 
 
-def _history(document: Document) -> list[dict[str, Any]]:
-    events = list(audit.history_of(document)[:12])
-    return [{"event": e, "rows": audit.readable_changes(Document, e.changes)} for e in events]
+def _history(document: Document, *, limit: int = 15) -> list[dict[str, Any]]:
+    """Who changed what: the audit events of the document, its versions and its approvals, newest first."""
+    parts = [(Document, [document.pk]), (DocumentVersion, list(document.versions.values_list("pk", flat=True)))]
+    parts.append((DocumentApproval, list(document.approvals.values_list("pk", flat=True))))
+    query = Q()
+    models = {}
+    for model, ids in parts:
+        content_type = ContentType.objects.get_for_model(model)
+        models[content_type.pk] = model
+        query |= Q(content_type=content_type, object_id__in=[str(i) for i in ids])
+    events = list(AuditEvent.objects.filter(query).order_by("-at", "-id")[:limit])
+    return [
+        {
+            "event": e,
+            "what": "" if models[e.content_type_id] is Document else e.object_repr,
+            "rows": audit.readable_changes(models[e.content_type_id], e.changes),
+        }
+        for e in events
+    ]
 
 
 def _act(request: HttpRequest, document: Document) -> HttpResponse | dict[str, Any]:
@@ -395,7 +414,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "upload_form": bound.get("upload_form") or UploadVersionForm(prefix="upload"),
             "submit_form": submit_form,
             "decision_form": bound.get("decision_form") or DecisionForm(prefix="decide"),
-            "edit_open": "text_form" in bound or "upload_form" in bound,
+            "edit_open": "text_form" in bound or "upload_form" in bound or request.GET.get("edit") == "1",
             "history": _history(document),
             "baselines": list(
                 DocumentBaseline.objects.filter(versions__document=document).distinct().order_by("-created_at")

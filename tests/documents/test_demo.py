@@ -26,7 +26,7 @@ def test_demo_documents(db: Any, settings: Any, tmp_path: Any, django_capture_on
     assert charters["DIG-001"].approved_version.number == 3
     assert charters["DIG-002"].approved_version.number == 2
     dig1 = Project.objects.get(code="DIG-001")
-    assert dig1.charter.startswith("# Project charter — DIG-001 Mobile banking app 2.0\n")
+    assert dig1.charter.startswith("Project charter — DIG-001 Mobile banking app 2.0\n")
     assert "- Migration of 1.2 M users" in dig1.charter
     assert Project.objects.get(code="DIG-012").charter == ""
     statuses = dict(Document.objects.filter(project=dig1).values_list("title", "status"))

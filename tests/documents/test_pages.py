@@ -20,7 +20,7 @@ def test_charter_journey_on_the_pages(docs: dict[str, Any], client_for: Any) -> 
     response = pm.post(f"/projects/{p1.pk}/charter/")
     charter = Document.objects.get(kind=Kind.CHARTER)
     assert response.status_code == 302
-    assert response["Location"] == f"/documents/{charter.pk}/#edit"
+    assert response["Location"] == f"/documents/{charter.pk}/?edit=1#edit"
     # the charter tab now opens it
     assert pm.get(f"/projects/{p1.pk}/charter/")["Location"] == f"/documents/{charter.pk}/"
     response = pm.post(
@@ -35,6 +35,7 @@ def test_charter_journey_on_the_pages(docs: dict[str, Any], client_for: Any) -> 
     assert charter.status == "in_review"
     page = sponsor.get(f"/documents/{charter.pk}/").content.decode()
     assert "Your decision on version 2" in page
+    assert "<strong>Created</strong> Project charter v2 by pm" in page  # the history covers the versions
     assert "Your decision" not in pm.get(f"/documents/{charter.pk}/").content.decode()
     response = sponsor.post(f"/documents/{charter.pk}/", {"action": "approve", "decide-comment": "Agreed"})
     assert response.status_code == 302
