@@ -5,6 +5,7 @@ caller first, so a refused call changes nothing, and audits what it writes."""
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import os
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -200,6 +201,14 @@ def _check_upload(upload: Any) -> tuple[str, str]:
     return get_valid_filename(name)[:150] or f"file{extension}", extension
 
 
+def _content_type(upload: Any, filename: str) -> str:
+    """The type the browser gave, else the one its name says."""
+    given = getattr(upload, "content_type", "") or ""
+    if given and given != "application/octet-stream":
+        return str(given)[:100]
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
 def _add_version(*, actor: Any, document: Document, text: str | None, upload: Any, note: str) -> DocumentVersion:
     """Write the next version of `document` (inside the caller's transaction; permission already checked)."""
     if (text is None) == (upload is None):
@@ -223,7 +232,7 @@ def _add_version(*, actor: Any, document: Document, text: str | None, upload: An
             {
                 "file": path,
                 "filename": filename,
-                "content_type": (getattr(upload, "content_type", "") or "application/octet-stream")[:100],
+                "content_type": _content_type(upload, filename),
                 "size": upload.size,
                 "sha256": digest.hexdigest(),
             }

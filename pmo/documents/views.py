@@ -275,14 +275,17 @@ def _history(document: Document, *, limit: int = 15) -> list[dict[str, Any]]:
         models[content_type.pk] = model
         query |= Q(content_type=content_type, object_id__in=[str(i) for i in ids])
     events = list(AuditEvent.objects.filter(query).order_by("-at", "-id")[:limit])
-    return [
-        {
-            "event": e,
-            "what": "" if models[e.content_type_id] is Document else e.object_repr,
-            "rows": audit.readable_changes(models[e.content_type_id], e.changes),
-        }
-        for e in events
-    ]
+    out = []
+    for e in events:
+        model = models[e.content_type_id]
+        changes = e.changes if model is Document else {k: v for k, v in e.changes.items() if k in _PART_FIELDS}
+        what = "" if model is Document else e.object_repr
+        out.append({"event": e, "what": what, "rows": audit.readable_changes(model, changes)})
+    return out
+
+
+# What the history shows of a version's or an approval's own record (the rest repeats the document's page).
+_PART_FIELDS = frozenset({"status", "note", "filename", "decision", "comment"})
 
 
 def _act(request: HttpRequest, document: Document) -> HttpResponse | dict[str, Any]:
