@@ -7,7 +7,15 @@ from django import forms
 from pmo.knowledge.models import Answer, Dimension, ImprovementAction, Lesson, LessonCategory, Phase
 from pmo.portfolio.models import Project
 from pmo.resources.models import Person
-from pmo.web.forms import DateInput
+from pmo.web.forms import DateInput as BaseDateInput
+
+
+class DateInput(BaseDateInput):
+    """A date picker that shows its initial value (the browser wants YYYY-MM-DD)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
 
 ANSWERS = [("", "—"), *Answer.choices]
 
@@ -91,4 +99,6 @@ class ImprovementForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     owner = forms.ModelChoiceField(Person.objects.filter(active=True).order_by("name"), required=False)
     due = forms.DateField(widget=DateInput, required=False)
-    status = forms.ChoiceField(choices=ImprovementAction.Status.choices, initial=ImprovementAction.Status.OPEN)
+    status = forms.ChoiceField(
+        choices=ImprovementAction.Status.choices, initial=ImprovementAction.Status.OPEN, required=False
+    )

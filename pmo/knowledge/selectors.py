@@ -200,7 +200,8 @@ def closure_figures(closure: Closure) -> ClosureFigures:
             from pmo.control.models import CostEntry
 
             total = CostEntry.objects.filter(project=project).aggregate(total=Sum("amount"))["total"]
-            actual_cost = total
+            # SQLite sums decimals as floats: back to cents
+            actual_cost = Decimal(total).quantize(Decimal("0.01")) if total is not None else None
             cost_source = "actual costs recorded on the project" if total is not None else "no actual cost recorded"
         baseline_finish = _date(baseline.finish) if baseline else None
         if closure.actual_finish is not None:

@@ -443,15 +443,15 @@ def maturity_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     may_assess = can(user, "add", MaturityAssessment)
     may_plan = can(user, "add", ImprovementAction)
-    assessment_form = AssessmentForm(initial={"assessed_on": today})
-    action_form = ImprovementForm()
+    assessment_form = AssessmentForm(initial={"assessed_on": today}, prefix="assess")
+    action_form = ImprovementForm(prefix="plan")
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
             if action == "assess":
                 if not may_assess:
                     raise PermissionDenied("The PMO director and the PMO analyst record maturity assessments.")
-                assessment_form = AssessmentForm(request.POST)
+                assessment_form = AssessmentForm(request.POST, prefix="assess")
                 if assessment_form.is_valid():
                     levels, comments = _assessment_levels(assessment_form)
                     data = assessment_form.cleaned_data
@@ -468,9 +468,9 @@ def maturity_page(request: HttpRequest) -> HttpResponse:
             elif action == "plan":
                 if not may_plan:
                     raise PermissionDenied("The PMO plans improvement actions.")
-                action_form = ImprovementForm(request.POST)
+                action_form = ImprovementForm(request.POST, prefix="plan")
                 if action_form.is_valid():
-                    data = dict(action_form.cleaned_data)
+                    data = {k: v for k, v in action_form.cleaned_data.items() if k != "status" or v}
                     latest = selectors.assessments().first()
                     item = services.improvement_create(actor=user, assessment=latest, **data)
                     messages.success(request, f"Improvement action “{item.title}” planned.")
@@ -585,7 +585,8 @@ def improvement_page(request: HttpRequest, pk: int) -> HttpResponse:
         form = ImprovementForm(request.POST)
         if form.is_valid():
             try:
-                services.improvement_update(actor=user, action=item, **form.cleaned_data)
+                data = {k: v for k, v in form.cleaned_data.items() if k != "status" or v}
+                services.improvement_update(actor=user, action=item, **data)
                 messages.success(request, "Improvement action saved.")
                 return HttpResponseRedirect(reverse("knowledge:maturity") + "#actions")
             except DomainError as error:

@@ -148,9 +148,9 @@ def test_proposal_panel_shows_relevant_lessons(client_for, org, roles):
 
 def test_maturity_page(client_for, org, roles):
     c = client_for(Role.PMO_ANALYST)
-    data = {"action": "assess", "title": "Review 2026", "assessed_on": "2026-11-01"}
-    data.update({f"level_{k}": v for k, v in LEVELS.items()})
-    response = c.post("/knowledge/maturity/", {**data, "level_risk": ""})
+    data = {"action": "assess", "assess-title": "Review 2026", "assess-assessed_on": "2026-11-01"}
+    data.update({f"assess-level_{k}": v for k, v in LEVELS.items()})
+    response = c.post("/knowledge/maturity/", {**data, "assess-level_risk": ""})
     assert "Rate risk from 1 to 5." in text(response)
     assert MaturityAssessment.objects.count() == 0
     c.post("/knowledge/maturity/", data)
@@ -158,7 +158,12 @@ def test_maturity_page(client_for, org, roles):
     assert '<svg class="maturity-chart"' in page and "average level 2.5" in page
     c.post(
         "/knowledge/maturity/",
-        {"action": "plan", "title": "Benefit owners", "dimension": "benefits", "due": "2026-11-30", "status": "open"},
+        {
+            "action": "plan",
+            "plan-title": "Benefit owners",
+            "plan-dimension": "benefits",
+            "plan-due": "2026-11-30",
+        },
     )
     action = ImprovementAction.objects.get()
     assert action.assessment == MaturityAssessment.objects.get()
