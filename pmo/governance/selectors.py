@@ -46,6 +46,28 @@ def latest_published(kind: str) -> MethodologyVersion | None:
     )
 
 
+def published_version(value: Any, *, field: str = "version") -> MethodologyVersion | None:
+    """The published version `value` names (a MethodologyVersion or its id; None or "" for none); a bad value
+    raises ValidationFailed naming `field`."""
+    from pmo.core.errors import ValidationFailed
+
+    if value in (None, ""):
+        return None
+    if isinstance(value, MethodologyVersion):
+        version: MethodologyVersion | None = value
+    else:
+        version = (
+            MethodologyVersion.objects.select_related("methodology").filter(pk=int(value)).first()
+            if str(value).isdigit()
+            else None
+        )
+        if version is None:
+            raise ValidationFailed({field: f"No methodology version with id {value}."})
+    if version is not None and not version.is_published:
+        raise ValidationFailed({field: f"{version} is a draft: only published versions can be followed."})
+    return version
+
+
 def published_versions() -> QuerySet[MethodologyVersion]:
     """The latest published version of each active methodology, for choosing one."""
     versions = MethodologyVersion.objects.filter(

@@ -235,11 +235,21 @@ def proposal_transition(*, actor: Any, proposal: Proposal, to_state: str, commen
 
 
 def proposal_approve_into_project(
-    *, actor: Any, proposal: Proposal, code: str, comment: str = "", start: dt.date | None = None
+    *,
+    actor: Any,
+    proposal: Proposal,
+    code: str,
+    comment: str = "",
+    start: dt.date | None = None,
+    methodology_version: Any = None,
 ) -> Project:
     """Approve a proposal under evaluation: it becomes a project (state approved) carrying its business case's
     objectives, dates, budget and a charter draft; audited on both records. ``start`` is the start month a
-    scenario chose within the proposal's window (default: its earliest start)."""
+    scenario chose within the proposal's window (default: its earliest start). The project follows
+    ``methodology_version`` (a published governance.MethodologyVersion or its id; default: the latest published
+    waterfall one, if any) from its first phase."""
+    from pmo.governance import selectors as governance_selectors
+    from pmo.governance import services as governance_services
     from pmo.portfolio import services as portfolio_services
     from pmo.selection.charter import add_months, charter_draft
     from pmo.selection.selectors import financials
@@ -247,6 +257,7 @@ def proposal_approve_into_project(
     require(actor, "decide", proposal)
     if proposal.portfolio_id is None:
         raise ValidationFailed({"portfolio": "Choose the portfolio the project goes into."})
+    version = governance_selectors.published_version(methodology_version, field="methodology_version")
     with transaction.atomic():
         proposal_transition(actor=actor, proposal=proposal, to_state=Proposal.State.APPROVED, comment=comment)
         money = financials(proposal)
@@ -267,7 +278,11 @@ def proposal_approve_into_project(
             budget=money.total_cost,
             currency=proposal.currency,
             objectives=[c.objective for c in proposal.contributions.select_related("objective")],
+            **({"methodology": version.methodology.kind} if version is not None else {}),
         )
+        version = version or governance_selectors.latest_published(project.methodology)
+        if version is not None:
+            governance_services.project_methodology_set(actor=actor, project=project, version=version, start=start)
         Proposal.objects.filter(pk=proposal.pk).update(project=project)
         proposal.project = project
     return project

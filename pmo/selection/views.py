@@ -132,6 +132,7 @@ def proposal_move(request: HttpRequest, pk: int) -> HttpResponse:
                 proposal=proposal,
                 code=request.POST.get("project_code", "").strip(),
                 comment=request.POST.get("comment", ""),
+                methodology_version=request.POST.get("methodology_version") or None,
             )
             messages.success(request, f"Approved: {project} is now a project.")
             return HttpResponseRedirect(reverse("projects-detail", args=[project.pk]))

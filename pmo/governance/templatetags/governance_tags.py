@@ -61,3 +61,11 @@ def governance_panel(context: dict[str, Any], obj: Any) -> str:
         },
         request=request,
     )
+
+
+@register.simple_tag
+def methodology_choices() -> list[Any]:
+    """The latest published version of each active methodology (to choose one when approving a proposal)."""
+    from pmo.governance import selectors
+
+    return list(selectors.published_versions())
