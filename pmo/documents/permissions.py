@@ -9,6 +9,7 @@ Keep this module free of model imports: pmo.core.roles loads it while Django sta
 - Approving or rejecting ("sign") a version under review: only the approvers named on it (the sponsor for the
   charter), whatever their role.
 - Baselining a project's documents: the project's manager, the manager of its portfolio, the PMO director.
+- A closed or cancelled project's documents are read-only (its archive).
 """
 
 from collections.abc import Callable
@@ -24,6 +25,7 @@ APPROVAL = "documents.documentapproval"
 BASELINE = "documents.documentbaseline"
 MODELS: tuple[str, ...] = (TEMPLATE, TEMPLATE_VERSION, DOCUMENT, VERSION, APPROVAL, BASELINE)
 PROJECT_DOCUMENTS = (DOCUMENT, VERSION, APPROVAL, BASELINE)
+ARCHIVED = ("closed", "cancelled")  # lifecycle states whose documents no longer change
 
 _VIEW = frozenset({"view"})
 _ALL = frozenset({"view", "add", "change", "delete"})
@@ -60,6 +62,8 @@ def object_rules() -> dict[str, Callable[[Any, frozenset[Role], str, Any], bool]
         if action == "view":
             return True
         document = _document_of(obj)
+        if document.project.state in ARCHIVED:
+            return False  # a closed or cancelled project's documents are its archive: read-only
         if action == "sign":
             person = person_id_of(user)
             if person is not None and obj._meta.label_lower == APPROVAL:
@@ -78,6 +82,8 @@ def object_rules() -> dict[str, Callable[[Any, frozenset[Role], str, Any], bool]
     def baseline_rule(user: Any, roles: frozenset[Role], action: str, baseline: Any) -> bool:
         if action == "view":
             return True
+        if baseline.project.state in ARCHIVED:
+            return False
         return _project_lead(user, roles, baseline.project)
 
     return {

@@ -45,7 +45,7 @@ def test_demo_documents(db: Any, settings: Any, tmp_path: Any, django_capture_on
         "Requirements": "baselined",
         "Closure report": "missing",
     }
-    ingrid = Notification.objects.filter(recipient__username="exec4", message__contains="DIG-012")
+    ingrid = Notification.objects.filter(recipient__username="exec4", message__startswith="DIG-012: Project charter")
     assert [n.message for n in ingrid] == ["DIG-012: Project charter v2 waits for your approval."]
     texts = selectors.document_texts(project_ids=[dig1.pk])
     report = next(t for t in texts if t.title == "Integration test report — sprint 9")

@@ -112,3 +112,19 @@ def test_approved_document_cannot_be_deleted(docs: dict[str, Any], roles: Any, d
     services.document_decide(actor=roles[Role.PMO_ANALYST], document=draft, decision="approve")
     draft.refresh_from_db()
     assert not can(pm, "delete", draft)
+
+
+def test_closed_projects_documents_are_read_only(docs: dict[str, Any], roles: Any, draft: Document) -> None:
+    from pmo.portfolio.models import Project
+
+    Project.objects.filter(pk=docs["p1"].pk).update(state="closed")
+    draft = Document.objects.select_related("project").get(pk=draft.pk)
+    director = roles[Role.PMO_DIRECTOR]
+    assert can(director, "view", draft)
+    assert not can(director, "change", draft)
+    before = _counts()
+    with pytest.raises(PermissionDenied):
+        services.document_version_add(actor=director, document=draft, text="late")
+    with pytest.raises(PermissionDenied):
+        services.documents_baseline(actor=director, project=draft.project, label="After closure")
+    assert _counts() == before
