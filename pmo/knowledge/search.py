@@ -248,7 +248,7 @@ def _filtered(
     portfolio_id: int | None,
     methodology: str | None,
 ) -> Any:
-    qs = SearchEntry.objects.all()
+    qs = SearchEntry.objects.select_related("project", "portfolio")
     if types:
         qs = qs.filter(type__in=list(types))
     if category:

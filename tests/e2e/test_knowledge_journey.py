@@ -30,6 +30,7 @@ def test_a_project_is_closed_through_its_closure_and_its_lesson_found(page: Page
     page.goto(f"/projects/{project.pk}/")
     panel = page.locator("#closure-panel")
     expect(panel).to_contain_text("The closure has not been started")
+    screenshot(page, "knowledge-00-project-panel")
     panel.get_by_role("link", name="Start the closure").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Closure · {project}")
     page.get_by_label("Why it closes").fill("Delivered: dashboard live in all three plants")

@@ -167,3 +167,9 @@ def test_templates_and_closed_projects_documents(lessons, org, monkeypatch):
     assert search.sync_external() == 2
     assert titles(search.search("vendor", kind="template")) == []
     assert titles(search.search("supplier exit")) == ["Supplier exit memo"]
+
+
+def test_word_forms_match(org):
+    services.lesson_create(actor=SYSTEM, title="Approval delays", what_happened="The board delayed the decision.")
+    assert titles(search.search("delay")) == ["LL-0001 Approval delays"]
+    assert titles(search.search("delays decisions")) == ["LL-0001 Approval delays"]
