@@ -464,6 +464,17 @@ def documents_update(request: HttpRequest, pk: int, payload: DocumentPatch) -> A
     return document_detail_out(document)
 
 
+@router.delete(
+    "/documents/{int:pk}",
+    response={204: None, **ERRORS},
+    summary="Delete a document that was never approved (with its versions)",
+    operation_id="documents_delete",
+)
+def documents_delete(request: HttpRequest, pk: int) -> Any:
+    services.document_delete(actor=request.user, document=_document(request, pk))
+    return 204, None
+
+
 class TextVersionIn(Schema):
     text: str
     note: str = ""

@@ -22,7 +22,7 @@ from django.utils.text import get_valid_filename
 from pmo.changes.services import notify
 from pmo.core.access import SYSTEM, SystemActor, can, require
 from pmo.core.errors import Conflict, ValidationFailed
-from pmo.core.services import record_create, record_update
+from pmo.core.services import record_create, record_delete, record_update
 from pmo.documents import fields
 from pmo.documents.models import (
     Document,
@@ -645,6 +645,23 @@ def document_supersede(*, actor: Any, document: Document, comment: str = "") -> 
         )
 
 
+def document_delete(*, actor: Any, document: Document) -> None:
+    """Delete a document that was never approved (a draft added by mistake), its versions and files with it.
+    A document once approved stays: supersede it instead."""
+    require(actor, "delete", document)
+    if document.status == Status.IN_REVIEW:
+        raise Conflict(f"{document} is in review: withdraw it first.")
+    with transaction.atomic():
+        versions = list(DocumentVersion.objects.filter(document=document))
+        paths = [v.file.name for v in versions if v.file]
+        for approval in DocumentApproval.objects.filter(document=document):
+            record_delete(actor=actor, obj=approval)
+        for version in versions:
+            record_delete(actor=actor, obj=version)
+        record_delete(actor=actor, obj=document)
+        transaction.on_commit(lambda: [default_storage.delete(path) for path in paths])
+
+
 # --- baselines ---------------------------------------------------------------------------------------------
 
 
@@ -703,6 +720,7 @@ __all__: Sequence[str] = (
     "charter_generate",
     "document_create",
     "document_decide",
+    "document_delete",
     "document_submit",
     "document_supersede",
     "document_update",

@@ -342,6 +342,11 @@ def _act(request: HttpRequest, document: Document) -> HttpResponse | dict[str, A
             services.document_withdraw(actor=request.user, document=document)
             messages.success(request, "Withdrawn from review: back to draft.")
             return HttpResponseRedirect(url)
+        elif action == "delete":
+            project_url = reverse("project-documents", args=[document.project_id])
+            services.document_delete(actor=request.user, document=document)
+            messages.success(request, f"{document} deleted.")
+            return HttpResponseRedirect(project_url)
         elif action == "supersede":
             services.document_supersede(actor=request.user, document=document, comment=request.POST.get("comment", ""))
             messages.success(request, f"{document} is superseded: kept for reference, it takes no new versions.")
@@ -413,6 +418,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": editable,
             "can_submit": can_change and document.status == Status.DRAFT and latest is not None,
             "can_withdraw": can(request.user, "change", document) and document.status == Status.IN_REVIEW,
+            "can_delete": can(request.user, "delete", document) and document.status != Status.IN_REVIEW,
             "text_form": text_form,
             "upload_form": bound.get("upload_form") or UploadVersionForm(prefix="upload"),
             "submit_form": submit_form,

@@ -1,5 +1,6 @@
 """Templates, the charter from its template, versions, review by the named approvers, baselines."""
 
+import os
 from typing import Any
 
 import pytest
@@ -275,3 +276,33 @@ def test_template_texts_for_search(docs: dict[str, Any]) -> None:
 def test_system_can_generate(docs: dict[str, Any]) -> None:
     charter = services.charter_generate(actor=SYSTEM, project=docs["p1"])
     assert charter.status == Status.DRAFT
+
+
+def test_a_draft_never_approved_is_deleted_with_its_files(
+    docs: dict[str, Any], roles: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    pm = roles[Role.PROJECT_MANAGER]
+    doc = services.document_create(
+        actor=pm, project=docs["p1"], title="Scratch", upload=SimpleUploadedFile("notes.txt", b"draft")
+    )
+    path = doc.versions.get().file.path
+    with pytest.raises(Exception, match="not allowed to delete"):
+        services.document_delete(actor=roles[Role.TEAM_MEMBER], document=doc)
+    assert os.path.exists(path)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_delete(actor=pm, document=doc)
+    assert not os.path.exists(path)
+    assert not Document.objects.filter(pk=doc.pk).exists()
+    assert DocumentVersion.objects.count() == 0
+    assert AuditEvent.objects.filter(action="delete", object_repr__in=["Scratch", "Scratch v1"]).count() == 2
+
+
+def test_an_approved_document_is_not_deleted(docs: dict[str, Any], roles: Any) -> None:
+    pm, analyst = roles[Role.PROJECT_MANAGER], roles[Role.PMO_ANALYST]
+    doc = services.document_create(actor=pm, project=docs["p1"], title="Kept", text="x", approvers=[analyst.person])
+    services.document_submit(actor=pm, document=doc)
+    services.document_decide(actor=analyst, document=doc, decision="approve")
+    doc.refresh_from_db()
+    with pytest.raises(Exception, match="not allowed to delete"):
+        services.document_delete(actor=pm, document=doc)
+    assert Document.objects.filter(pk=doc.pk).exists()
