@@ -5,9 +5,10 @@ from typing import Any
 
 def nav_items(user: Any, path: str) -> list[dict[str, Any]]:
     from pmo.core.access import can
-    from pmo.knowledge.models import Lesson
+    from pmo.knowledge.models import Closure
 
-    if not can(user, "view", Lesson):
+    # Requesters read the relevant lessons on their proposals; the sidebar entry is for the other roles.
+    if not can(user, "view", Closure):
         return []
     active = path.startswith("/knowledge/") or (path.startswith("/projects/") and path.rstrip("/").endswith("/closure"))
     return [{"label": "Knowledge", "url": "/knowledge/", "icon": "✎", "active": active}]
