@@ -10,5 +10,5 @@ def nav_items(user: Any, path: str) -> list[dict[str, Any]]:
     # Requesters read the relevant lessons on their proposals; the sidebar entry is for the other roles.
     if not can(user, "view", Closure):
         return []
-    active = path.startswith("/knowledge/") or (path.startswith("/projects/") and path.rstrip("/").endswith("/closure"))
+    active = path.startswith("/knowledge/")
     return [{"label": "Knowledge", "url": "/knowledge/", "icon": "✎", "active": active}]
