@@ -333,9 +333,20 @@ def test_bad_inputs_name_the_item(make: object, message: str) -> None:
 def test_bad_references_name_the_item() -> None:
     with pytest.raises(InvalidInputError, match="demand 'P1/T2': unknown person 'zed'"):
         compute(CapacityInput([Person("a")], [plan("P1", "zed", MON, MON, hours=1, task_id="T2")], WEEKS2))
-    role = Demand("P1", "role", None, "pilot", MON, MON, hours=1)
-    with pytest.raises(InvalidInputError, match="demand 'P1': unknown role 'pilot'"):
-        compute(CapacityInput([Person("a", roles=("dev",))], [role], WEEKS2))
+
+
+def test_a_role_nobody_holds_is_demand_without_capacity() -> None:
+    role = Demand("P1", "role", None, "pilot", MON, MON, hours=6)
+    result = compute(CapacityInput([Person("a", roles=("dev",))], [role], WEEKS2))
+    hm = heat_map(result, "role")
+    assert hm.keys == ("dev", "pilot")
+    assert hm.demand.tolist() == [[0.0, 0.0], [6.0, 0.0]]
+    assert hm.capacity.tolist() == [[40.0, 40.0], [0.0, 0.0]]
+    over = over_allocations(result, "role")
+    assert [(o.key, o.period.index, o.excess_hours, o.load) for o in over] == [("pilot", 0, 6.0, float("inf"))]
+
+
+def test_a_person_listed_twice_is_refused() -> None:
     with pytest.raises(InvalidInputError, match="person 'a' is listed twice"):
         compute(CapacityInput([Person("a"), Person("a")], [], WEEKS2))
 

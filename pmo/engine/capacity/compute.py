@@ -155,7 +155,6 @@ def compute(inputs: CapacityInput) -> CapacityResult:
         if p.id in index:
             raise InvalidInputError(f"person {p.id!r} is listed twice")
         index[p.id] = i
-    roles = {r for p in people for r in p.roles} | {g.role for g in inputs.generic}
     h0, h1 = periods[0].start.toordinal(), periods[-1].end.toordinal()
 
     # ---- items: check references, keep the counted ones that overlap the horizon
@@ -178,8 +177,8 @@ def compute(inputs: CapacityInput) -> CapacityResult:
                 raise InvalidInputError(f"demand {d.label!r}: unknown person {d.person_id!r}")
             item_person[i] = pi
         else:
-            if d.role not in roles:
-                raise InvalidInputError(f"demand {d.label!r}: unknown role {d.role!r}")
+            # A role nobody holds (a proposal asking for a skill set the pool lacks) is demand with no
+            # capacity: it shows as a row with no capacity rather than refusing the whole picture.
             pi = -1
             item_role[i] = d.role
         if d.kind is DemandKind.PROPOSAL and not inputs.proposal_counts(d.project_id):

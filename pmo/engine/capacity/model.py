@@ -1,7 +1,7 @@
 """The inputs of the capacity engine: people, generic resources, demand items, periods, thresholds.
 
 The dataclasses are frozen; each one checks its own fields when built (the message names the item), and
-:func:`~pmo.engine.capacity.compute` checks the cross references (unknown person, unknown role, duplicate
+:func:`~pmo.engine.capacity.compute` checks the cross references (unknown person, duplicate
 ids).  Every input may also be given as a plain tuple in field order (a database row): the engine turns
 it into the dataclass with :func:`as_person`, :func:`as_demand` and :func:`as_generic`.
 
