@@ -5,6 +5,7 @@ the template and policy library."""
 from __future__ import annotations
 
 import mimetypes
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,8 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.text import get_valid_filename
 
 from pmo.core import audit
 from pmo.core.access import can, person_id_of
@@ -105,9 +108,10 @@ def download_response(version: DocumentVersion) -> HttpResponse:
             raise Http404(f"The file of {version} is missing from the storage.") from error
         content_type = version.content_type or mimetypes.guess_type(version.filename)[0] or "application/octet-stream"
         return FileResponse(handle, as_attachment=True, filename=version.filename, content_type=content_type)
-    name = f"{document.project.code}-{document.title}-v{version.number}.md".replace(" ", "-")
+    name = get_valid_filename(f"{document.project.code}-{document.title}-v{version.number}.md".replace(" ", "-"))
+    name = re.sub(r"-{2,}", "-", name)
     response = HttpResponse(version.text.encode(), content_type="text/markdown; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

@@ -175,3 +175,12 @@ def test_project_page_shows_the_panel(docs: dict[str, Any], client_for: Any, rol
 def test_requester_sees_no_project_documents(docs: dict[str, Any], client_for: Any) -> None:
     requester = client_for(Role.REQUESTER)
     assert requester.get(f"/projects/{docs['p1'].pk}/documents/").status_code == 403
+
+
+def test_download_name_of_a_text_version_with_any_title(docs: dict[str, Any], client_for: Any, roles: Any) -> None:
+    doc = services.document_create(
+        actor=roles[Role.PROJECT_MANAGER], project=docs["p1"], title='Test report — "sprint 9"', text="ok"
+    )
+    response = client_for(Role.TEAM_MEMBER).get(f"/documents/{doc.pk}/v1/download/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="P1-Test-report-sprint-9-v1.md"'
