@@ -465,6 +465,14 @@ def document_submit(
             people = list(document.approvers.all())
         if not people:
             raise ValidationFailed({"approvers": "Name at least one approver."})
+        unable = [p.name for p in people if not _can_sign_in(p)]
+        if unable:
+            raise ValidationFailed(
+                {
+                    "approvers": f"{', '.join(unable)} cannot sign in to pmo to read and approve it: "
+                    "give them an account with a role first, or name someone else."
+                }
+            )
         record_update(
             actor=actor,
             obj=document,
@@ -502,6 +510,11 @@ def document_submit(
         url = _doc_url(document)
         transaction.on_commit(lambda: notify(users=users, message=message, url=url))
     return document
+
+
+def _can_sign_in(person: Person) -> bool:
+    user = person.user if person.user_id else None
+    return user is not None and user.is_active and can(user, "view", Document)
 
 
 def document_withdraw(*, actor: Any, document: Document, comment: str = "") -> Document:

@@ -306,3 +306,17 @@ def test_an_approved_document_is_not_deleted(docs: dict[str, Any], roles: Any) -
     with pytest.raises(Exception, match="not allowed to delete"):
         services.document_delete(actor=pm, document=doc)
     assert Document.objects.filter(pk=doc.pk).exists()
+
+
+def test_approvers_must_be_able_to_sign_in(docs: dict[str, Any], roles: Any) -> None:
+    from pmo.resources import services as resource_services
+
+    pm = roles[Role.PROJECT_MANAGER]
+    outsider = resource_services.person_create(actor=SYSTEM, name="External Auditor")
+    doc = services.document_create(actor=pm, project=docs["p1"], title="Audit plan", text="x")
+    for person in (outsider, roles[Role.REQUESTER].person):
+        with pytest.raises(ValidationFailed) as error:
+            services.document_submit(actor=pm, document=doc, approvers=[person])
+        assert error.value.fields["approvers"][0].startswith(f"{person.name} cannot sign in to pmo")
+    doc.refresh_from_db()
+    assert (doc.status, DocumentApproval.objects.count()) == ("draft", 0)
