@@ -37,7 +37,7 @@ def trend_svg(points: list[tuple[dt.date, Decimal | None]], *, target: int = 80)
         )
     parts.append(
         f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(target):.1f}" y2="{y(target):.1f}"/>'
-        f'<text class="target-label" x="{WIDTH - RIGHT}" y="{y(target) - 4:.1f}" text-anchor="end">'
+        f'<text class="target-label" x="{LEFT + 4}" y="{y(target) - 4:.1f}" text-anchor="start">'
         f"target {target}</text>"
     )
     segments: list[list[tuple[float, float]]] = [[]]

@@ -249,7 +249,7 @@ def methodology_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if version
             else [],
             "templates": DocumentTemplate.objects.filter(active=True).order_by("name"),
-            "requirement_types": Requirement.Type.choices,
+            "requirement_types": list(reversed(Requirement.Type.choices)),  # documents first
             "tabs": _tabs("methodologies", request.user),
         },
     )
