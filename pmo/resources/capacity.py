@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from pmo.engine import capacity as engine
 from pmo.engine.calendar import WorkingCalendar
+from pmo.engine.errors import InvalidInputError
 from pmo.planning.mappers import engine_calendar
 from pmo.planning.models import Assignment, WorkCalendar
 from pmo.portfolio.models import Project
@@ -51,6 +52,7 @@ class Labels:
     projects: dict[str, str] = field(default_factory=dict)  # project or proposal id -> "CODE name"
     project_pk: dict[str, int] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # what-if changes that did not apply
 
     def key(self, by: str, key: str) -> str:
         if by == "person":
@@ -356,6 +358,13 @@ class WhatIf:
     remove_people: tuple[str, ...] = ()
     add_people: tuple[tuple[str, float], ...] = ()  # (role, hours per week)
 
+    def __post_init__(self) -> None:
+        # Empty choices of the forms ("—") are no change.
+        object.__setattr__(self, "shifts", tuple((p, w) for p, w in self.shifts if p and w))
+        for name in ("add_proposals", "drop_proposals", "remove_people"):
+            object.__setattr__(self, name, tuple(v for v in getattr(self, name) if v))
+        object.__setattr__(self, "add_people", tuple((r, h) for r, h in self.add_people if r))
+
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> WhatIf:
         return cls(
@@ -380,17 +389,38 @@ class WhatIf:
         return not (self.shifts or self.add_proposals or self.drop_proposals or self.remove_people or self.add_people)
 
     def apply(self, inputs: engine.CapacityInput, labels: Labels) -> engine.CapacityInput:
+        """The inputs with the changes tried. A change that no longer applies (a project with no work in
+        these periods, a proposal decided since the what-if was saved, a person who left) is skipped and
+        noted in `labels.skipped`, so that an old what-if still opens."""
         changed = inputs
+
+        def attempt(change: Any, note: str) -> None:
+            nonlocal changed
+            try:
+                changed = change(changed)
+            except InvalidInputError:
+                labels.skipped.append(note)
+
         for project_id, weeks in self.shifts:
-            changed = engine.shift_project(changed, project_id, weeks)
+            attempt(
+                lambda i, p=project_id, w=weeks: engine.shift_project(i, p, w),
+                f"moving {labels.projects.get(project_id, 'a project')} (no work in these periods)",
+            )
         for proposal in self.add_proposals:
-            changed = engine.include_proposal(changed, proposal)
+            attempt(
+                lambda i, p=proposal: engine.include_proposal(i, p),
+                f"counting {labels.projects.get(proposal, 'a proposal')} (no demand in these periods)",
+            )
         for proposal in self.drop_proposals:
-            changed = engine.exclude_proposal(changed, proposal)
-        known = {p.id for p in changed.people}
-        gone = [p for p in self.remove_people if p in known]
-        if gone:
-            changed = engine.remove_people(changed, *gone)
+            attempt(
+                lambda i, p=proposal: engine.exclude_proposal(i, p),
+                f"leaving out {labels.projects.get(proposal, 'a proposal')} (no demand in these periods)",
+            )
+        for person in self.remove_people:
+            attempt(
+                lambda i, p=person: engine.remove_people(i, p),
+                f"removing {labels.people.get(person, 'a person')} (not in the pool, or work with no role to go to)",
+            )
         added = []
         for n, (role, hours) in enumerate(self.add_people, start=1):
             pid = f"new-{n}"

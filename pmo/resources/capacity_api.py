@@ -93,6 +93,7 @@ class HeatMapOut(Schema):
     today: list[RowOut]
     whatif: list[RowOut] | None
     changes: list[str] = Field(description="the what-if's changes in words")
+    skipped: list[str] = Field(description="changes that no longer apply (e.g. a proposal decided since)")
     over_allocated: list[OverOut] = Field(description="of the what-if when there is one, else of today")
     under_used: list[UnderOut]
 
@@ -153,6 +154,7 @@ def heat_map_report(view: whatifs.CapacityView, whatif: capacity.WhatIf) -> dict
         if changed is None
         else capacity.heat_map_rows(engine.heat_map(changed, view.by), labels, thresholds),
         "changes": whatif.describe(labels),
+        "skipped": labels.skipped,
         "over_allocated": [
             {
                 "key": o.key,

@@ -168,6 +168,7 @@ def capacity_page(request: HttpRequest) -> HttpResponse:
             if changed is None
             else capacity.heat_map_rows(engine.heat_map(changed, by), labels, thresholds),
             "whatif": whatif.describe(labels),
+            "skipped": labels.skipped,
             "drill": drill,
             "over": over,
             "under": under,

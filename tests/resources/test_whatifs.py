@@ -203,3 +203,14 @@ def test_requesters_see_no_capacity(busy, roles):
     assert denied.status_code == 403
     assert not SavedWhatIf.objects.exists()
     assert dt.date(2026, 1, 5).isoweekday() == 1
+
+
+def test_a_what_if_that_no_longer_applies_still_opens_and_says_what_was_skipped(busy, roles):
+    client = _api(roles[Role.PORTFOLIO_MANAGER])
+    params = {"by": "person", "unit": "week", "start": "2026-01-05", "count": 3}
+    body = client.get(
+        "/api/v1/capacity", {**params, "shift": f"{busy['p2'].pk}:4", "add": ["", "proposal-999"], "remove": ""}
+    ).json()
+    assert body["changes"] == ["P2 Data lake later by 4 week(s)", "with proposal-999"]
+    assert body["skipped"] == ["counting a proposal (no demand in these periods)"]
+    assert [c["load"] for c in _row(body["whatif"], busy["member"].name)["cells"]] == [100, 100, 0]
