@@ -312,7 +312,10 @@ def _search_postgres(text: str, qs: Any, limit: int) -> list[Hit]:
     from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 
     vector = SearchVector("title", weight="A", config=PG_CONFIG) + SearchVector("body", weight="B", config=PG_CONFIG)
-    query = SearchQuery(text, search_type="websearch", config=PG_CONFIG)
+    # As on SQLite: every word must appear, a word's beginning is enough ("migrat" finds "migration"). The words
+    # are \w+ runs, so they carry none of to_tsquery's operators.
+    raw = " & ".join(f"{w}:*" for w in _WORD.findall(text.lower()))
+    query = SearchQuery(raw, search_type="raw", config=PG_CONFIG)
     rows = (
         qs.annotate(
             score=SearchRank(vector, query),

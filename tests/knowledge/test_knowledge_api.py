@@ -3,8 +3,6 @@ close) and maturity; exact payloads, the common error shape, and denied calls th
 
 import json
 
-import pytest
-from django.db import connection
 from django.test import Client
 
 from pmo.core.access import SYSTEM
@@ -73,9 +71,8 @@ def test_lesson_round_trip(org, roles):
     assert (status, body["relevant"]) == (200, True)
     status, body = pm("get", "/lessons?relevant=true&tag=supplier")
     assert [lesson["code"] for lesson in body] == ["LL-0001"]
-    if connection.vendor == "sqlite":
-        status, body = pm("get", "/lessons?q=security")
-        assert [lesson["code"] for lesson in body] == ["LL-0001"]
+    status, body = pm("get", "/lessons?q=security")
+    assert [lesson["code"] for lesson in body] == ["LL-0001"]
 
 
 def test_lesson_errors_name_the_field(org, roles):
@@ -105,7 +102,6 @@ def test_requester_reads_lessons_but_records_none(org, roles):
     assert status == 403
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="exact FTS5 snippets")
 def test_search_endpoint(org, roles):
     services.lesson_create(actor=SYSTEM, title="Vendor late", what_happened="The vendor missed the date.")
     services.lesson_create(actor=SYSTEM, kind="best_practice", title="Vendor scorecards", what_happened="Monthly.")

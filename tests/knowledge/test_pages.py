@@ -1,9 +1,6 @@
 """The knowledge pages: the lessons register, a lesson, search, closures, a project's closure page (through to
 closing), maturity; the panels on the project and proposal pages; refused posts that change nothing."""
 
-import pytest
-from django.db import connection
-
 from pmo.core.access import SYSTEM
 from pmo.core.roles import Role
 from pmo.knowledge import services
@@ -63,7 +60,6 @@ def test_mark_relevant_on_the_lesson_page(client_for, org):
     assert Lesson.objects.get().relevant is True and response.status_code in (200, 403)
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="exact FTS5 snippets")
 def test_search_page_groups_and_highlights(client_for, org):
     services.lesson_create(actor=SYSTEM, title="Vendor late", what_happened="The vendor missed the date.")
     services.lesson_create(actor=SYSTEM, kind="best_practice", title="Scorecards", what_happened="Vendor reviews.")
