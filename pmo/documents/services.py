@@ -378,6 +378,14 @@ def document_version_add(
         if document.status == Status.SUPERSEDED:
             raise Conflict(f"{document} is superseded: it takes no new versions.")
         version = _add_version(actor=actor, document=document, text=text, upload=upload, note=note)
+        for earlier in DocumentVersion.objects.filter(document=document, status=Status.DRAFT).exclude(pk=version.pk):
+            record_update(
+                actor=actor,
+                obj=earlier,
+                changes={"status": Status.SUPERSEDED},
+                allowed=("status",),
+                comment=f"Superseded by version {version.number}",
+            )
         record_update(
             actor=actor,
             obj=document,

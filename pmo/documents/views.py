@@ -284,7 +284,8 @@ def _history(document: Document, *, limit: int = 15) -> list[dict[str, Any]]:
         model = models[e.content_type_id]
         changes = e.changes if model is Document else {k: v for k, v in e.changes.items() if k in _PART_FIELDS}
         what = "" if model is Document else e.object_repr
-        out.append({"event": e, "what": what, "rows": audit.readable_changes(model, changes)})
+        rows = [row for row in audit.readable_changes(model, changes) if row[1:] != ("—", "—")]
+        out.append({"event": e, "what": what, "rows": rows})
     return out
 
 

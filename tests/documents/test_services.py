@@ -66,7 +66,7 @@ def test_charter_edited_submitted_and_approved_by_the_sponsor(
     assert charter.status == "approved"
     assert charter.approved_version.number == 2
     assert Project.objects.get(pk=docs["p1"].pk).charter == "Edited charter"
-    assert [(v.number, v.status) for v in charter.versions.order_by("number")] == [(1, "draft"), (2, "approved")]
+    assert [(v.number, v.status) for v in charter.versions.order_by("number")] == [(1, "superseded"), (2, "approved")]
     assert list(selectors.pending_approvals(sponsor)) == []
 
 
