@@ -6,8 +6,9 @@ from pmo.core.access import can
 
 
 def nav_items(user: Any, path: str) -> list[dict[str, Any]]:
-    from pmo.governance.models import Methodology
+    from pmo.governance.models import GateReview
 
-    if not can(user, "view", Methodology):
+    # Requesters may read the methodology library (by its address) but have no use for the governance pages.
+    if not can(user, "view", GateReview):
         return []
     return [{"label": "Governance", "url": "/governance/", "icon": "⚖", "active": path.startswith("/governance/")}]
