@@ -120,16 +120,18 @@ def test_a_resource_manager_finds_tries_saves_and_resolves_an_over_allocation(pa
     run.refresh_from_db()
     assert run.status == LevelingRun.Status.ACCEPTED
 
-    # 6. The resource manager plans training for a skills gap: Marcus Webb's scheduling.
+    # 6. The resource manager plans training for a skills gap: Elena Petrova's Kubernetes.
     sign_in(page, "resources", "Nadia Hassan", "Resource manager")
-    marcus = Person.objects.get(name="Marcus Webb")
-    page.goto(f"/pool/people/{marcus.pk}/")
-    gap = page.locator("#gaps tr", has_text="Scheduling")
+    elena = Person.objects.get(name="Elena Petrova")
+    page.goto(f"/pool/people/{elena.pk}/")
+    gap = page.locator("#gaps tr", has_text="Kubernetes")
     expect(gap).to_contain_text("−1")
     gap.get_by_role("link", name="Plan training").click()
-    page.get_by_label("Course", exact=True).fill("Advanced scheduling with critical path")
+    page.get_by_label("Course", exact=True).fill("Kubernetes for platform engineers")
     page.get_by_label("Due").fill((quarter + dt.timedelta(days=60)).isoformat())
     page.get_by_role("button", name="Plan the training").click()
     expect(page.locator(".message-success")).to_contain_text("Training planned")
-    plan = TrainingPlan.objects.get(person=marcus, skill__name="Scheduling")
-    assert (plan.target_level, plan.course, plan.status) == (3, "Advanced scheduling with critical path", "planned")
+    expect(page.locator("#gaps tr", has_text="Kubernetes")).to_contain_text("Planned")
+    screenshot(page, "capacity-05-training")
+    plan = TrainingPlan.objects.get(person=elena, skill__name="Kubernetes")
+    assert (plan.target_level, plan.course, plan.status) == (3, "Kubernetes for platform engineers", "planned")
