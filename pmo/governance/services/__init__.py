@@ -1,0 +1,76 @@
+"""Writes of governance: the methodology library (drafts, publication, new versions), the methodology a project
+follows, gate reviews (criteria, reviewers, votes, decisions and their conditions) and quality audits (checklists,
+scoring, findings, corrective actions). Each function checks the caller first, so a refused call changes
+nothing, and audits what it writes in the same transaction. Split by sub-domain: library, gates, audits."""
+
+from pmo.governance.services._common import _date
+from pmo.governance.services.audits import (
+    CREDIT,
+    action_add,
+    action_close,
+    audit_answer,
+    audit_complete,
+    audit_create,
+    audit_question_add,
+    audit_template_create,
+    finding_add,
+    score,
+)
+from pmo.governance.services.gates import (
+    condition_close,
+    criterion_answer,
+    gate_decide,
+    gate_vote,
+    project_methodology_set,
+    review_open,
+    review_reschedule,
+    reviewer_add,
+    reviewer_remove,
+)
+from pmo.governance.services.library import (
+    criterion_add,
+    criterion_delete,
+    methodology_create,
+    methodology_update,
+    phase_add,
+    phase_delete,
+    phase_update,
+    requirement_add,
+    requirement_delete,
+    version_draft,
+    version_publish,
+)
+
+__all__ = [
+    "CREDIT",
+    "_date",
+    "action_add",
+    "action_close",
+    "audit_answer",
+    "audit_complete",
+    "audit_create",
+    "audit_question_add",
+    "audit_template_create",
+    "condition_close",
+    "criterion_add",
+    "criterion_answer",
+    "criterion_delete",
+    "finding_add",
+    "gate_decide",
+    "gate_vote",
+    "methodology_create",
+    "methodology_update",
+    "phase_add",
+    "phase_delete",
+    "phase_update",
+    "project_methodology_set",
+    "requirement_add",
+    "requirement_delete",
+    "review_open",
+    "review_reschedule",
+    "reviewer_add",
+    "reviewer_remove",
+    "score",
+    "version_draft",
+    "version_publish",
+]
