@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "pmo.documents",
     "pmo.governance",
     "pmo.knowledge",
+    "pmo.stakeholders",
+    "pmo.reporting",
     "pmo.web",
 ]
 

@@ -11,12 +11,14 @@ from pmo.governance.api import router as governance_router
 from pmo.knowledge.api import router as knowledge_router
 from pmo.planning.api import router as planning_router
 from pmo.portfolio.api import router as portfolio_router
+from pmo.reporting.api import router as reporting_router
 from pmo.resources.api import router as resources_router
 from pmo.resources.capacity_api import router as capacity_router
 from pmo.resources.pool_api import router as pool_router
 from pmo.risks.api import router as risks_router
 from pmo.risks.simulation_api import router as risk_analysis_router
 from pmo.selection.api import router as selection_router
+from pmo.stakeholders.api import router as stakeholders_router
 
 api = NinjaAPI(
     title="pmo API",
@@ -44,3 +46,5 @@ api.add_router("/", capacity_router)
 api.add_router("/", documents_router)
 api.add_router("/", governance_router)
 api.add_router("/", knowledge_router)
+api.add_router("/", stakeholders_router)
+api.add_router("/", reporting_router)

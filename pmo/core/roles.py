@@ -217,7 +217,13 @@ MODEL_PERMISSIONS[Role.RESOURCE_MANAGER] = {
 
 # Apps added later keep their grants in their own `permissions.py` (MODELS, GRANTS, DERIVED_ACTIONS and
 # object_rules()), merged here and in pmo.core.access so that each app's rules live beside its models.
-APP_PERMISSIONS = ("pmo.documents.permissions", "pmo.governance.permissions", "pmo.knowledge.permissions")
+APP_PERMISSIONS = (
+    "pmo.documents.permissions",
+    "pmo.governance.permissions",
+    "pmo.knowledge.permissions",
+    "pmo.stakeholders.permissions",
+    "pmo.reporting.permissions",
+)
 
 
 def _merge_app_permissions() -> None:

@@ -20,8 +20,10 @@ from pmo.demo.governance import load_demo_governance
 from pmo.demo.knowledge import load_demo_knowledge
 from pmo.demo.plans import load_demo_plans
 from pmo.demo.proposals import load_demo_proposals, load_demo_scenario, load_demo_scoring
+from pmo.demo.reporting import load_demo_reporting
 from pmo.demo.resources import load_demo_resources
 from pmo.demo.risks import load_demo_risks
+from pmo.demo.stakeholders import load_demo_stakeholders
 from pmo.portfolio import services as portfolio_services
 from pmo.portfolio.models import Portfolio
 from pmo.resources import services as resource_services
@@ -820,3 +822,5 @@ def load_demo(*, seed: int = 7, today: dt.date | None = None) -> None:
     load_demo_documents(today=today)
     load_demo_governance(today=today)
     load_demo_knowledge(today=today)
+    load_demo_stakeholders(today=today)
+    load_demo_reporting(today=today)

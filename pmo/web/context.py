@@ -47,6 +47,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from pmo.documents.navigation import nav_items as documents_nav
     from pmo.governance.navigation import nav_items as governance_nav
     from pmo.knowledge.navigation import nav_items as knowledge_nav
+    from pmo.reporting.navigation import nav_items as reporting_nav
+    from pmo.stakeholders.navigation import nav_items as stakeholders_nav
 
     items += governance_nav(user, path) + documents_nav(user, path) + knowledge_nav(user, path)
+    items += stakeholders_nav(user, path) + reporting_nav(user, path)
     return {"nav_items": items, "nav_roles": sorted(r.value for r in roles_of(user))}

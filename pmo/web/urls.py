@@ -37,6 +37,8 @@ urlpatterns = [
     path("", include("pmo.documents.urls")),
     path("", include("pmo.governance.urls")),
     path("", include("pmo.knowledge.urls")),
+    path("", include("pmo.stakeholders.urls")),
+    path("", include("pmo.reporting.urls")),
     path(
         "projects/<int:pk>/transition/",
         portfolio_views.project_transition,

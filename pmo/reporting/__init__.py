@@ -1,0 +1,1 @@
+"""The executive dashboard, portfolio views and roadmap, consolidated reports (PDF, Excel, CSV), scheduled reports."""

@@ -1,0 +1,1 @@
+"""Stakeholder register, communication plan and log, feedback surveys, benefits realisation."""
