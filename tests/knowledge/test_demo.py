@@ -19,6 +19,12 @@ def test_demo_knowledge(db):
     done = Closure.objects.get(project__code="DIG-005")
     assert (done.status, done.project.state, done.objectives_met) == ("closed", "closed", "partly")
     assert [o.met for o in done.objectives.all()] == ["yes", "partly"]
+    figures = selectors.closure_figures(done)
+    assert (figures.budget, figures.actual_cost, figures.cost_variance_percent) == (
+        Decimal("640000.00"),
+        Decimal("668500.00"),
+        Decimal("4.5"),
+    )
     killed = Closure.objects.filter(killed=True).get()
     assert killed.status == "closed" and killed.project.state == "cancelled"
     assert Lesson.objects.filter(project=killed.project).count() == 2
