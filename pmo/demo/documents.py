@@ -45,9 +45,7 @@ Planned start: {{ project.planned_start|default:"to be set" }}
 Planned finish: {{ project.planned_finish|default:"to be set" }}
 
 5. Key deliverables and milestones
-| Deliverable | Due | Accepted by |
-|---|---|---|
-| … | … | … |
+- … (due …, accepted by …)
 
 6. Organisation
 Sponsor: {{ project.sponsor }} — owns the business case, chairs the steering group, approves this charter.
