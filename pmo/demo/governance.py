@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from pmo.changes.models import Notification
 from pmo.core.access import SYSTEM
 from pmo.governance import services
 from pmo.governance.models import Audit, GateReview, Methodology, MethodologyVersion
@@ -316,6 +317,8 @@ def load_demo_governance(*, today: dt.date) -> None:
     versions = {"waterfall": waterfall_v2, "agile": agile, "hybrid": hybrid}
     early_waterfall = {"DIG-007", "DIG-011", "OPS-001", "OPS-007", "REG-001", "REG-006", "REG-009"}
 
+    # The past gates' notifications were read at the time: only today's news stays unread.
+    before = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
     running = Project.objects.filter(
         state__in=("approved", "initiating", "planning", "executing", "on_hold", "closing")
     ).select_related("portfolio__manager", "manager", "sponsor")
@@ -326,6 +329,7 @@ def load_demo_governance(*, today: dt.date) -> None:
         target = PHASE_OVERRIDE.get(project.code, PHASE_OF_STATE[project.methodology][project.state])
         _walk(project, version, target, today, special=_special(project, today))
 
+    Notification.objects.filter(id__gt=before, url__startswith="/governance/").update(read_at=timezone.now())
     _conditions(today)
     _upcoming_and_overdue(today)
     _kill(today, waterfall)

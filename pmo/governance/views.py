@@ -489,6 +489,9 @@ def audits(request: HttpRequest) -> HttpResponse:
     portfolio = next((p for p in portfolios if p.pk == _int(request.GET.get("portfolio"))), None)
     if portfolio is None and portfolios and "portfolio" not in request.GET:
         portfolio = portfolios[0]
+    if request.method == "POST" and request.POST.get("action") in ("template_add", "question_add"):
+        _checklist_action(request)
+        return HttpResponseRedirect(request.get_full_path() + "#checklists")
     if request.method == "POST":
         made: list[Audit] = []
         project = Project.objects.filter(pk=_int(request.POST.get("project"))).first()
@@ -541,9 +544,39 @@ def audits(request: HttpRequest) -> HttpResponse:
             "projects": projects.order_by("code"),
             "people": _people(),
             "can_add": can(request.user, "add", Audit),
+            "can_keep_checklists": can(request.user, "add", AuditTemplate),
+            "template_types": AuditTemplate.Type.choices,
+            "areas": Area.choices,
             "today": today,
             "tabs": _tabs("audits", request.user),
         },
+    )
+
+
+def _checklist_action(request: HttpRequest) -> bool:
+    post = request.POST
+    if post.get("action") == "template_add":
+        return _run(
+            request,
+            "Checklist created: add its questions.",
+            lambda: services.audit_template_create(
+                actor=request.user,
+                name=post.get("name", ""),
+                type=post.get("type", ""),
+                description=post.get("description", ""),
+            ),
+        )
+    template = _get(AuditTemplate, post.get("template"), request)
+    return _run(
+        request,
+        "Question added.",
+        lambda: services.audit_question_add(
+            actor=request.user,
+            template=template,
+            text=post.get("text", ""),
+            area=post.get("area", ""),
+            weight=_int(post.get("weight")) or 0,
+        ),
     )
 
 

@@ -142,3 +142,34 @@ def test_requesters_are_kept_out(on_hybrid: dict[str, Any], client_for: Any) -> 
     review = GateReview.objects.filter(project=on_hybrid["p1"]).first()
     assert client.get(f"/governance/reviews/{review.pk}/").status_code == 403
     assert client.get("/governance/methodologies/").status_code == 200
+
+
+def test_the_pmo_keeps_checklists_on_the_audits_page(db: Any, roles: Any, client_for: Any) -> None:
+    from pmo.governance.models import AuditTemplate
+
+    client = client_for(Role.PMO_ANALYST)
+    client.post("/governance/audits/", {"action": "template_add", "name": "Closure audit", "type": "audit"})
+    template = AuditTemplate.objects.get()
+    response = client.post(
+        "/governance/audits/",
+        {
+            "action": "question_add",
+            "template": template.pk,
+            "text": "Lessons recorded",
+            "area": "governance",
+            "weight": "3",
+        },
+        follow=True,
+    )
+    assert "Question added." in response.content.decode()
+    assert [(q.text, q.area, q.weight) for q in template.questions.all()] == [("Lessons recorded", "governance", 3)]
+    response = client.post(
+        "/governance/audits/",
+        {"action": "question_add", "template": template.pk, "text": "Heavy", "area": "governance", "weight": "9"},
+        follow=True,
+    )
+    assert "Weight: A weight from 1 to 5." in response.content.decode()
+    pm = client_for(Role.PROJECT_MANAGER)
+    assert "New checklist" not in pm.get("/governance/audits/").content.decode()
+    assert pm.post("/governance/audits/", {"action": "template_add", "name": "Mine"}).status_code == 403
+    assert AuditTemplate.objects.count() == 1

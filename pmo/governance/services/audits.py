@@ -67,6 +67,7 @@ def audit_template_create(
 def audit_question_add(
     *, actor: Any, template: AuditTemplate, text: str, area: str = Area.METHOD, weight: int = 1
 ) -> AuditQuestion:
+    require(actor, "change", template)
     if area not in Area.values:
         raise ValidationFailed({"area": f"Choose one of: {', '.join(Area.values)}."})
     if not isinstance(weight, int) or not 1 <= weight <= 5:
