@@ -18,7 +18,7 @@ from pmo.knowledge.models import (
     LessonCategory,
     MaturityAssessment,
 )
-from pmo.portfolio.models import LifecycleState, Project
+from pmo.portfolio.models import LifecycleState, Methodology, Project
 
 
 def methodology_of(project: Project | None) -> str:
@@ -40,8 +40,27 @@ def methodology_of(project: Project | None) -> str:
     return str(project.get_methodology_display())
 
 
-def _same_methodology(name: str, project: Project | None) -> bool:
-    return bool(project) and methodology_of(project).lower() == name.lower()
+def methodology_kind(name: str) -> str | None:
+    """The kind (waterfall, agile, hybrid) of a methodology named as the library names it ("Agile delivery") or
+    as a project's own setting ("Agile"); None when unknown."""
+    wanted = name.strip().lower()
+    for value, label in Methodology.choices:
+        if wanted in (value, str(label).lower()):
+            return str(value)
+    try:
+        from pmo.governance.models import Methodology as LibraryMethodology
+    except ImportError:
+        return None
+    return LibraryMethodology.objects.filter(name__iexact=name.strip()).values_list("kind", flat=True).first()
+
+
+def _same_methodology(name: str, kind: str | None, project: Project | None) -> bool:
+    """Same methodology: the same name, or, where one side has no library methodology, the same kind."""
+    if project is None:
+        return False
+    if methodology_of(project).lower() == name.strip().lower():
+        return True
+    return kind is not None and project.methodology == kind
 
 
 # --- lessons -----------------------------------------------------------------------------------------------
@@ -97,6 +116,7 @@ def relevant_lessons(
     if not category and not methodology:
         return candidates[:limit]
     wanted = (category or "").strip().lower()
+    kind = methodology_kind(methodology) if methodology else None
     scored: list[tuple[int, int, Lesson]] = []
     for order, lesson in enumerate(candidates):
         score = 0
@@ -109,7 +129,7 @@ def relevant_lessons(
                 names |= {portfolio.name.lower(), portfolio.code.lower()}
             if wanted in names:
                 score += 2
-        if methodology and lesson.project_id and _same_methodology(methodology, lesson.project):
+        if methodology and lesson.project_id and _same_methodology(methodology, kind, lesson.project):
             score += 1
         if score:
             scored.append((-score, order, lesson))

@@ -36,7 +36,7 @@ from pmo.knowledge.models import (
     MaturityAssessment,
     SearchEntry,
 )
-from pmo.portfolio.models import Methodology, Portfolio, Project
+from pmo.portfolio.models import Portfolio, Project
 
 
 def form_errors(form: Any, error: DomainError) -> None:
@@ -264,10 +264,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             portfolio_id=_int(params["portfolio"]),
             methodology=params["methodology"] or None,
         )
-    methodologies = sorted(
-        {m for m in SearchEntry.objects.exclude(methodology="").values_list("methodology", flat=True)}
-        | {str(label) for _v, label in Methodology.choices}
-    )
+    methodologies = sorted(set(SearchEntry.objects.exclude(methodology="").values_list("methodology", flat=True)))
     return render(
         request,
         "knowledge/search.html",

@@ -116,3 +116,19 @@ def test_mark_relevant_is_for_the_pmo(org, roles):
     # the project's manager may still edit the text of a relevant lesson
     lesson = services.lesson_update(actor=pm, lesson=lesson, recommendation="Do it earlier")
     assert (lesson.recommendation, lesson.relevant) == ("Do it earlier", True)
+
+
+def test_same_methodology_by_name_or_kind(org):
+    from pmo.governance.models import Methodology
+
+    Methodology.objects.create(name="Agile delivery", kind="agile")
+    agile = portfolio_services.project_create(
+        actor=SYSTEM, code="P4", name="App", portfolio=org["other_portfolio"], methodology="agile"
+    )
+    _relevant(org, title="Agile lesson", project=agile)
+    _relevant(org, title="Waterfall lesson", project=org["p2"])
+    assert selectors.methodology_kind("Agile delivery") == "agile"
+    assert selectors.methodology_kind("Hybrid") == "hybrid"
+    assert selectors.methodology_kind("Unknown") is None
+    # a gate review of an "Agile delivery" project finds lessons of agile projects with no library methodology
+    assert [x.title for x in selectors.relevant_lessons(methodology="Agile delivery")] == ["Agile lesson"]
