@@ -16,6 +16,7 @@ from pmo.api.schemas import ERRORS, CodeRef, Ref, code_ref, ref
 from pmo.core.access import can
 from pmo.core.errors import ValidationFailed
 from pmo.documents import fields, selectors, services
+from pmo.documents.downloads import download_response
 from pmo.documents.models import (
     Document,
     DocumentApproval,
@@ -25,7 +26,6 @@ from pmo.documents.models import (
     Kind,
     Status,
 )
-from pmo.documents.views import download_response
 from pmo.portfolio.models import Project
 
 router = Router(tags=["Documents"])

@@ -4,8 +4,6 @@ the template and policy library."""
 
 from __future__ import annotations
 
-import mimetypes
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -13,17 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
-from django.utils.text import get_valid_filename
 
 from pmo.core import audit
 from pmo.core.access import can, person_id_of
 from pmo.core.errors import DomainError, ValidationFailed
 from pmo.core.models import AuditEvent
 from pmo.documents import fields, selectors, services
+from pmo.documents.downloads import download_response
 from pmo.documents.forms import (
     BaselineForm,
     DecisionForm,
@@ -96,23 +93,6 @@ def _version(document: Document, number: int) -> DocumentVersion:
 
 def _head(project: Project, tab: str) -> dict[str, Any]:
     return {"project": project, "tab": tab}
-
-
-def download_response(version: DocumentVersion) -> HttpResponse:
-    """The version as an attachment: its file as uploaded, or its text as a .md file."""
-    document = version.document
-    if version.file:
-        try:
-            handle = version.file.open("rb")
-        except OSError as error:
-            raise Http404(f"The file of {version} is missing from the storage.") from error
-        content_type = version.content_type or mimetypes.guess_type(version.filename)[0] or "application/octet-stream"
-        return FileResponse(handle, as_attachment=True, filename=version.filename, content_type=content_type)
-    name = get_valid_filename(f"{document.project.code}-{document.title}-v{version.number}.md".replace(" ", "-"))
-    name = re.sub(r"-{2,}", "-", name)
-    response = HttpResponse(version.text.encode(), content_type="text/markdown; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
 
 
 # --- a project's documents -----------------------------------------------------------------------------

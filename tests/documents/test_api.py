@@ -162,3 +162,24 @@ def test_templates_api(docs: dict[str, Any], roles: Any) -> None:
 def test_requester_gets_404_on_project_documents(docs: dict[str, Any], roles: Any) -> None:
     status, _body = caller(roles[Role.REQUESTER])("get", f"/projects/{docs['p1'].pk}/documents")
     assert status == 404
+
+
+def test_withdraw_supersede_and_delete(docs: dict[str, Any], roles: Any) -> None:
+    pm = caller(roles[Role.PROJECT_MANAGER])
+    analyst_id = roles[Role.PMO_ANALYST].person.pk
+    status, body = pm(
+        "post", f"/projects/{docs['p1'].pk}/documents", {"title": "Plan", "text": "x", "approver_ids": [analyst_id]}
+    )
+    doc_id = body["id"]
+    assert pm("post", f"/documents/{doc_id}/submit", {})[1]["status"] == "in_review"
+    status, body = pm("delete", f"/documents/{doc_id}")
+    assert (status, body["code"]) == (409, "conflict")
+    assert pm("post", f"/documents/{doc_id}/withdraw", {})[1]["status"] == "draft"
+    status, body = pm("patch", f"/documents/{doc_id}", {"title": "Project plan"})
+    assert (status, body["title"]) == (200, "Project plan")
+    status, _ = pm("delete", f"/documents/{doc_id}")
+    assert status == 204
+    assert not Document.objects.filter(pk=doc_id).exists()
+    status, body = pm("post", f"/projects/{docs['p1'].pk}/documents", {"title": "Old", "text": "x"})
+    status, body = pm("post", f"/documents/{body['id']}/supersede", {"comment": "Gone"})
+    assert (status, body["status"]) == (200, "superseded")

@@ -320,3 +320,41 @@ def test_approvers_must_be_able_to_sign_in(docs: dict[str, Any], roles: Any) -> 
         assert error.value.fields["approvers"][0].startswith(f"{person.name} cannot sign in to pmo")
     doc.refresh_from_db()
     assert (doc.status, DocumentApproval.objects.count()) == ("draft", 0)
+
+
+def test_deliverables_match_title_template_or_kind(docs: dict[str, Any], roles: Any) -> None:
+    pm, analyst = roles[Role.PROJECT_MANAGER], roles[Role.PMO_ANALYST]
+    case_template = services.template_create(
+        actor=analyst, name="Business case (short form)", kind=Kind.BUSINESS_CASE, body="Case of {{ project.code }}"
+    )
+    services.document_create(actor=pm, project=docs["p1"], title="Why we do it", template=case_template)
+    plan = services.document_create(actor=pm, project=docs["p1"], title="PMP", kind=Kind.PLAN, text="x")
+    services.document_submit(actor=pm, document=plan, approvers=[analyst.person])
+    old = services.document_create(actor=pm, project=docs["p1"], title="Closure report", text="x")
+    services.document_supersede(actor=pm, document=old)
+    names = ["business case", "BUSINESS CASE (SHORT FORM)", "why we do it", "Project management plan", "Closure report"]
+    assert selectors.deliverables_status(docs["p1"], names) == {
+        "business case": "draft",
+        "BUSINESS CASE (SHORT FORM)": "draft",
+        "why we do it": "draft",
+        "Project management plan": "in_review",
+        "Closure report": "missing",
+    }
+    assert selectors.deliverables_status(docs["p2"], ["Business case"]) == {"Business case": "missing"}
+
+
+def test_withdraw_and_supersede(docs: dict[str, Any], roles: Any) -> None:
+    pm, analyst = roles[Role.PROJECT_MANAGER], roles[Role.PMO_ANALYST]
+    doc = services.document_create(actor=pm, project=docs["p1"], title="Plan", text="x", approvers=[analyst.person])
+    services.document_submit(actor=pm, document=doc)
+    with pytest.raises(Conflict, match="in review: withdraw it first"):
+        services.document_supersede(actor=pm, document=doc)
+    services.document_withdraw(actor=pm, document=doc)
+    doc.refresh_from_db()
+    assert (doc.status, doc.versions.get().status) == ("draft", "draft")
+    assert not selectors.pending_approvals(analyst).exists()
+    services.document_supersede(actor=pm, document=doc, comment="Replaced by the PMP")
+    doc.refresh_from_db()
+    assert (doc.status, doc.versions.get().status) == ("superseded", "superseded")
+    with pytest.raises(Conflict, match="superseded: it takes no new versions"):
+        services.document_version_add(actor=pm, document=doc, text="y")
