@@ -119,7 +119,7 @@ def project_documents(request: HttpRequest, pk: int) -> HttpResponse:
                     kind=data["kind"],
                     description=data["description"],
                     template=data["template"],
-                    text=text if upload is None else None,
+                    text=text,
                     upload=upload,
                     note=data["note"],
                     approvers=data["approvers"],

@@ -184,3 +184,13 @@ def test_download_name_of_a_text_version_with_any_title(docs: dict[str, Any], cl
     response = client_for(Role.TEAM_MEMBER).get(f"/documents/{doc.pk}/v1/download/")
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="P1-Test-report-sprint-9-v1.md"'
+
+
+def test_text_and_file_together_is_a_form_error(docs: dict[str, Any], client_for: Any) -> None:
+    response = client_for(Role.PROJECT_MANAGER).post(
+        f"/projects/{docs['p1'].pk}/documents/",
+        {"new-title": "Both", "new-kind": "other", "new-text": "x", "new-file": SimpleUploadedFile("a.txt", b"y")},
+    )
+    assert response.status_code == 200
+    assert "Give either the text of the version or a file to upload, not both." in response.content.decode()
+    assert Document.objects.count() == 0
