@@ -182,6 +182,16 @@ class SearchEntry(models.Model):
         return f"{self.key} {self.title}"
 
 
+class SearchState(models.Model):
+    """Bookkeeping of the search index, such as the fingerprint of the external texts last brought in step."""
+
+    key = models.CharField(max_length=60, unique=True)
+    value = models.CharField(max_length=128, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
+
 class Dimension(models.TextChoices):
     GOVERNANCE = "governance", "Governance"
     METHOD = "method", "Method"

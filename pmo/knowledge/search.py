@@ -7,8 +7,8 @@ ranked with bm25 (title weighs 5 times the body), snippets with `snippet()`. On 
 index on the text's tsvector (migration 0001 on PostgreSQL only).
 
 Lessons are indexed by the knowledge services as they are written; templates, policies and the documents of
-closed (and cancelled) projects come from pmo.documents and are brought in step before each search by
-comparing a digest of each text (`sync_external`)."""
+closed (and cancelled) projects come from pmo.documents and are brought in step when someone searches and
+what they depend on has changed (`sync_if_changed`), comparing a digest of each text (`sync_external`)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from pmo.knowledge.models import Lesson, SearchEntry
+from pmo.knowledge.models import Lesson, SearchEntry, SearchState
 from pmo.portfolio.models import LifecycleState, Project
 
 FTS_TABLE = "knowledge_search_fts"
@@ -184,11 +184,51 @@ def sync_external() -> int:
     return changed
 
 
+FINGERPRINT_KEY = "external-fingerprint"
+
+
+def _fingerprint() -> str:
+    """A digest of what the external texts depend on (templates, documents, their versions, which projects are
+    archived); the same digest means nothing to bring in step. Empty when pmo.documents has no models."""
+    try:
+        from pmo.documents.models import Document, DocumentTemplate, DocumentVersion, TemplateVersion
+    except ImportError:
+        return ""
+    from django.db.models import Count, Max
+
+    parts: list[Any] = []
+    for model in (DocumentTemplate, TemplateVersion, Document, DocumentVersion):
+        parts.append(model.objects.aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk")))
+    parts.append(
+        sorted(
+            Project.objects.filter(state__in=(LifecycleState.CLOSED, LifecycleState.CANCELLED)).values_list(
+                "pk", flat=True
+            )
+        )
+    )
+    return _digest(*parts)
+
+
+def sync_if_changed() -> int:
+    """`sync_external` unless nothing it reads has changed since the last time (a search calls this)."""
+    fingerprint = _fingerprint()
+    if fingerprint:
+        state = SearchState.objects.filter(key=FINGERPRINT_KEY).first()
+        if state is not None and state.value == fingerprint:
+            return 0
+    with transaction.atomic():
+        changed = sync_external()
+        if fingerprint:
+            SearchState.objects.update_or_create(key=FINGERPRINT_KEY, defaults={"value": fingerprint})
+    return changed
+
+
 def rebuild() -> int:
     """Rebuild the whole index from the lessons and pmo.documents (a repair tool); returns the entry count."""
     with transaction.atomic():
         _fts_delete(SearchEntry.objects.values_list("pk", flat=True))
         SearchEntry.objects.all().delete()
+        SearchState.objects.filter(key=FINGERPRINT_KEY).delete()
         for lesson in Lesson.objects.select_related("category", "project"):
             index_lesson(lesson)
         sync_external()
@@ -276,7 +316,7 @@ def search(
     if not _WORD.search(text or ""):
         return results
     if sync:
-        sync_external()
+        sync_if_changed()
     types = [kind] if kind else None
     qs = _filtered(types=types, category=category, portfolio_id=portfolio_id, methodology=methodology)
     if _is_sqlite():

@@ -183,3 +183,16 @@ def test_word_forms_match(org):
     services.lesson_create(actor=SYSTEM, title="Approval delays", what_happened="The board delayed the decision.")
     assert titles(search.search("delay")) == ["LL-0001 Approval delays"]
     assert titles(search.search("delays decisions")) == ["LL-0001 Approval delays"]
+
+
+def test_external_texts_are_read_again_only_when_something_changed(org, monkeypatch):
+    from tests.knowledge.conftest import set_state
+
+    calls = []
+    monkeypatch.setattr(search, "_external_texts", lambda: calls.append(1) or [])
+    search.search("anything")
+    search.search("anything")
+    assert len(calls) == 1
+    set_state(org["p2"], "cancelled")  # one more archived project: its documents join the search
+    search.search("anything")
+    assert len(calls) == 2
