@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from pmo.governance import views
+from pmo.governance import audit_views, views
 
 app_name = "governance"
 
@@ -11,6 +11,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("governance/gates/", views.gates, name="gates"),
     path("governance/reviews/<int:pk>/", views.review_detail, name="review"),
     path("governance/projects/<int:pk>/", views.project_governance, name="project"),
-    path("governance/audits/", views.audits, name="audits"),
-    path("governance/audits/<int:pk>/", views.audit_detail, name="audit"),
+    path("governance/audits/", audit_views.audits, name="audits"),
+    path("governance/audits/<int:pk>/", audit_views.audit_detail, name="audit"),
 ]
