@@ -510,9 +510,11 @@ def document_submit(
                     allowed=("decision", "comment", "decided_at"),
                     action="submit",
                 )
-        DocumentApproval.objects.filter(document_version=version, decision=DocumentApproval.Decision.PENDING).exclude(
-            approver__in=people
-        ).delete()
+        dropped = DocumentApproval.objects.filter(
+            document_version=version, decision=DocumentApproval.Decision.PENDING
+        ).exclude(approver__in=people)
+        for approval in dropped:  # approvers no longer named on this round
+            record_delete(actor=actor, obj=approval)
         users = [_person_user(p) for p in people]
         message = f"{project.code}: {document} v{version.number} waits for your approval."
         url = _doc_url(document)
@@ -574,7 +576,7 @@ def document_decide(*, actor: Any, document: Document, decision: str, comment: s
             raise Conflict(f"You have no pending decision on {document} v{version.number}.")
         project = document.project
         others_pending = (
-            DocumentApproval.objects.filter(document_version=version)
+            DocumentApproval.objects.filter(document_version=version, approver__in=document.approvers.all())
             .exclude(pk=approval.pk)
             .exclude(decision=DocumentApproval.Decision.APPROVED)
             .exists()

@@ -358,3 +358,18 @@ def test_withdraw_and_supersede(docs: dict[str, Any], roles: Any) -> None:
     assert (doc.status, doc.versions.get().status) == ("superseded", "superseded")
     with pytest.raises(Conflict, match="superseded: it takes no new versions"):
         services.document_version_add(actor=pm, document=doc, text="y")
+
+
+def test_a_new_round_counts_only_the_approvers_named_now(docs: dict[str, Any], roles: Any) -> None:
+    pm, analyst, director = roles[Role.PROJECT_MANAGER], roles[Role.PMO_ANALYST], roles[Role.PMO_DIRECTOR]
+    doc = services.document_create(actor=pm, project=docs["p1"], title="Spec", text="x")
+    services.document_submit(actor=pm, document=doc, approvers=[analyst.person, director.person])
+    services.document_decide(actor=director, document=doc, decision="reject", comment="Not my area")
+    services.document_submit(actor=pm, document=doc, approvers=[analyst.person])
+    services.document_decide(actor=analyst, document=doc, decision="approve")
+    doc.refresh_from_db()
+    assert doc.status == "approved"
+    assert sorted((a.approver.name, a.decision) for a in DocumentApproval.objects.all()) == [
+        ("Analyst", "approved"),
+        ("Director", "rejected"),
+    ]
