@@ -163,6 +163,19 @@ def _version_action(request: HttpRequest, methodology: Methodology, version: Met
                 description=post.get("description", ""),
             ),
         ),
+        "phase_update": (
+            "Phase saved.",
+            lambda: services.phase_update(
+                actor=user,
+                phase=_get(Phase, post.get("phase"), request),
+                changes={
+                    "name": post.get("name", ""),
+                    "gate_name": post.get("gate_name", ""),
+                    "typical_weeks": _int(post.get("typical_weeks")) or 0,
+                    "description": post.get("description", ""),
+                },
+            ),
+        ),
         "phase_delete": (
             "Phase removed.",
             lambda: services.phase_delete(actor=user, phase=_get(Phase, post.get("phase"), request)),

@@ -215,3 +215,21 @@ def test_requesters_see_the_library_but_no_gates(on_hybrid: dict[str, Any], role
     assert status == 403
     status, _ = requester("get", "/audits")
     assert status == 403
+
+
+def test_a_draft_is_edited_over_the_api(roles: Any) -> None:
+    director = caller(roles[Role.PMO_DIRECTOR])
+    _, body = director("post", "/methodologies", {"name": "Agile", "kind": "agile"})
+    version_id = body["versions"][0]["id"]
+    _, phase = director("post", f"/methodology-versions/{version_id}/phases", {"name": "Sprint", "gate_name": "Demo"})
+    _, req = director("post", f"/methodology-phases/{phase['id']}/requirements", {"name": "Demo notes"})
+    _, crit = director("post", f"/methodology-phases/{phase['id']}/criteria", {"text": "Demo accepted"})
+    status, body = director("patch", f"/methodology-phases/{phase['id']}", {"name": "Release", "typical_weeks": 8})
+    assert (status, body["name"], body["gate_name"], body["typical_weeks"]) == (200, "Release", "Demo", 8)
+    status, body = director("patch", f"/methodology-phases/{phase['id']}", {"typical_weeks": 0})
+    assert status == 422
+    assert list(body["details"]["fields"]) == ["typical_weeks"]
+    assert director("delete", f"/methodology-requirements/{req['id']}")[0] == 204
+    assert director("delete", f"/methodology-criteria/{crit['id']}")[0] == 204
+    _, version = director("get", f"/methodology-versions/{version_id}")
+    assert [(p["name"], p["requirements"], p["criteria"]) for p in version["phases"]] == [("Release", [], [])]

@@ -13,6 +13,7 @@ from pmo.api.schemas import ERRORS, Ref, ref
 from pmo.governance import services
 from pmo.governance.api._common import _get, _may_list
 from pmo.governance.models import (
+    Criterion,
     Methodology,
     MethodologyVersion,
     Phase,
@@ -226,3 +227,37 @@ class PublishIn(Schema):
 def publish_version(request: HttpRequest, pk: int, payload: PublishIn) -> Any:
     v = services.version_publish(actor=request.user, version=_get(request, MethodologyVersion, pk), notes=payload.notes)
     return version_out(v)
+
+
+class PhasePatch(Schema):
+    name: str | None = None
+    gate_name: str | None = None
+    typical_weeks: int | None = Field(None, ge=1, le=260)
+    description: str | None = None
+
+
+@router.patch(
+    "/methodology-phases/{int:pk}", response={200: PhaseOut, **ERRORS}, operation_id="methodology_phases_update"
+)
+def update_phase(request: HttpRequest, pk: int, payload: PhasePatch) -> Any:
+    changes = payload.dict(exclude_unset=True)
+    phase = services.phase_update(actor=request.user, phase=_get(request, Phase, pk), changes=changes)
+    return phase_out(phase)
+
+
+@router.delete(
+    "/methodology-requirements/{int:pk}",
+    response={204: None, **ERRORS},
+    operation_id="methodology_requirements_delete",
+)
+def delete_requirement(request: HttpRequest, pk: int) -> Any:
+    services.requirement_delete(actor=request.user, requirement=_get(request, Requirement, pk))
+    return 204, None
+
+
+@router.delete(
+    "/methodology-criteria/{int:pk}", response={204: None, **ERRORS}, operation_id="methodology_criteria_delete"
+)
+def delete_criterion(request: HttpRequest, pk: int) -> Any:
+    services.criterion_delete(actor=request.user, criterion=_get(request, Criterion, pk))
+    return 204, None

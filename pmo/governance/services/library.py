@@ -137,8 +137,9 @@ def phase_add(
 
 
 def phase_update(*, actor: Any, phase: Phase, changes: Mapping[str, Any]) -> Phase:
+    require(actor, "change", phase.methodology_version)
     _editable(phase.methodology_version)
-    clean = dict(changes)
+    clean = {name: value for name, value in changes.items() if value is not None}
     for field, limit in (("name", 120), ("gate_name", 120)):
         if field in clean:
             clean[field] = _text(clean[field], field, limit=limit)
