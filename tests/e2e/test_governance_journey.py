@@ -105,6 +105,9 @@ def test_methodology_gates_kill_and_audit(page: Page) -> None:
     page.goto(f"/projects/{dig6.pk}/")
     expect(page.locator("#governance")).to_contain_text("Deploy and close")
     expect(page.locator("#governance")).to_contain_text("Open gate conditions")
+    page.locator("#governance").get_by_role("link", name="methodology, gates and audits →").click()
+    expect(page.locator("#history")).to_contain_text("Go with conditions")
+    screenshot(page, "governance-05b-project-gates")
 
     # 3. The PMO director kills OPS-009 at its gate, from the portfolio page of gates.
     ops9 = Project.objects.get(code="OPS-009")
