@@ -26,6 +26,7 @@ class Metric(models.TextChoices):
     MILESTONE_SLIP = "milestone_slip_days", "Milestone slip (working days)"
     OPEN_HIGH_ISSUES = "open_high_issues", "Open critical or high issues"
     PENDING_CHANGES = "pending_changes", "Change requests awaiting a decision"
+    DEPENDENCY_SLIP = "dependency_slip_days", "Late deliverables of other projects (days)"
 
 
 class StatusReport(BusinessModel):

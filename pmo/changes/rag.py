@@ -21,7 +21,7 @@ LOWER_IS_WORSE = frozenset({"spi", "cpi", "spi_t"})
 
 # Which metrics judge which dimension of a status report.
 DIMENSION_METRICS: dict[str, tuple[str, ...]] = {
-    "schedule": ("spi", "spi_t", "milestone_slip_days"),
+    "schedule": ("spi", "spi_t", "milestone_slip_days", "dependency_slip_days"),
     "cost": ("cpi",),
     "scope": ("pending_changes",),
     "risk": ("open_high_issues",),
@@ -46,13 +46,15 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "milestone_slip_days": ("5", "10"),
     "open_high_issues": ("0", "2"),
     "pending_changes": ("1", "3"),
+    "dependency_slip_days": ("0", "10"),
 }
 
 
 def default_thresholds() -> dict[str, Rule]:
     """CPI, SPI and SPI(t) below 0.95 amber, below 0.90 red; milestones more than 5 working days late amber,
     more than 10 red; any open critical or high issue amber, more than 2 red; more than 1 change request
-    awaiting a decision amber, more than 3 red."""
+    awaiting a decision amber, more than 3 red; a deliverable of another project forecast later than the
+    date this project needs it amber, more than 10 days later red."""
     return {
         metric: Rule(Decimal(a).quantize(Decimal("0.001")), Decimal(r).quantize(Decimal("0.001")))
         for metric, (a, r) in DEFAULTS.items()
@@ -115,6 +117,7 @@ def reasons(metrics: Mapping[str, Any], thresholds: Mapping[str, Rule]) -> dict[
         "milestone_slip_days": "Milestone slip",
         "open_high_issues": "Open critical/high issues",
         "pending_changes": "Changes awaiting decision",
+        "dependency_slip_days": "Late deliverable of another project (days)",
     }
     out: dict[str, list[str]] = {}
     for dimension, names in DIMENSION_METRICS.items():

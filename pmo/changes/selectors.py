@@ -92,9 +92,20 @@ def pending_changes(project: Project) -> int:
     return ChangeRequest.objects.filter(project=project, state=ChangeRequest.State.ASSESSED).count()
 
 
+def dependency_slip_days(project: Project) -> int | None:
+    """How many days the latest deliverable of another project this project waits for is forecast after the
+    date it is needed (the largest of its incoming cross-project links, 0 when all are on time); None when
+    the project waits for nothing."""
+    from pmo.planning.models import CrossProjectLink
+
+    late = list(CrossProjectLink.objects.filter(consumer__project=project).values_list("late_days", flat=True))
+    return max(late) if late else None
+
+
 def project_metrics(project: Project) -> dict[str, Any]:
     """Everything the thresholds judge: {"spi", "cpi", "spi_t", "milestone_slip_days", "open_high_issues",
-    "pending_changes"}; a metric that cannot be measured (no EVM snapshot, no baseline) is None."""
+    "pending_changes", "dependency_slip_days"}; a metric that cannot be measured (no EVM snapshot, no
+    baseline, no cross-project link) is None."""
     evm = _evm(project)
     return {
         "spi": evm.get("spi"),
@@ -103,6 +114,7 @@ def project_metrics(project: Project) -> dict[str, Any]:
         "milestone_slip_days": milestone_slip_days(project),
         "open_high_issues": open_high_issues(project),
         "pending_changes": pending_changes(project),
+        "dependency_slip_days": dependency_slip_days(project),
     }
 
 

@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from pmo.core import audit
 from pmo.core.access import require
 from pmo.core.errors import ValidationFailed
 from pmo.core.models import AuditEvent
+from pmo.engine.errors import EngineError
+from pmo.engine.schedule import Constraint, ConstraintType, critical_path
+from pmo.planning import mappers
 from pmo.planning.models import CrossProjectLink, Dependency, Task
 from pmo.portfolio.models import Project
 
@@ -83,6 +90,8 @@ def cross_link_create(
             provider=provider, consumer=consumer, date_needed=date_needed, note=note.strip()
         )
         audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=link, before={}, after=audit.snapshot(link))
+        cross_links_follow(project=consumer.project)
+    link.refresh_from_db()
     return link
 
 
@@ -93,3 +102,131 @@ def cross_link_delete(*, actor: Any, link: CrossProjectLink) -> None:
         before = audit.snapshot(link)
         audit.record(actor=actor, action=AuditEvent.Action.DELETE, obj=link, before=before, after={})
         link.delete()
+
+
+# --- following the links: forecast against the date needed ------------------------------------------
+
+
+def _local_date(value: dt.datetime | None) -> dt.date | None:
+    return None if value is None else timezone.localtime(value).date()
+
+
+def date_needed(link: CrossProjectLink) -> dt.date | None:
+    """The date the consumer needs the deliverable: the one agreed on the link, else the consumer task's start."""
+    return link.date_needed or _local_date(link.consumer.start)
+
+
+def _finish_impact(project: Project, waits: Iterable[tuple[Task, dt.datetime]]) -> Decimal:
+    """Working days the project's finish moves when each task in `waits` cannot start before its datetime
+    (a "start no earlier than" added to tasks not started yet, through the project's own schedule)."""
+    from pmo.planning.services import _task_calendars, plan_of
+
+    loaded = mappers.load_plan(plan_of(project))
+    if not loaded.tasks:
+        return Decimal(0)
+    network = mappers.network_of(loaded, _task_calendars(loaded.tasks))
+    earliest = {}
+    for task, when in waits:
+        if task.actual_start is None:
+            local = mappers.to_local(when)
+            uid = str(task.uid)
+            earliest[uid] = max(earliest.get(uid, local), local)  # type: ignore[type-var]
+    if not earliest:
+        return Decimal(0)
+    tasks = []
+    for t in network.tasks:
+        when = earliest.get(t.id)
+        kind = t.constraint.type if t.constraint else ConstraintType.ASAP
+        if when is not None and kind in (ConstraintType.ASAP, ConstraintType.SNET):
+            if t.constraint and t.constraint.date and t.constraint.date > when:
+                when = t.constraint.date
+            t = replace(t, constraint=Constraint(ConstraintType.SNET, when))
+        tasks.append(t)
+    try:
+        before = critical_path(network).finish
+        after = critical_path(replace(network, tasks=tuple(tasks))).finish
+    except EngineError:
+        return Decimal(0)
+    if after <= before:
+        return Decimal(0)
+    minutes = network.calendar.working_minutes_between(before, after)
+    per_day = network.calendar.days_to_minutes(1) or 480
+    return Decimal(minutes / per_day).quantize(Decimal("0.1"))
+
+
+def _managers(*projects: Project) -> list[Any]:
+    return [p.manager.user for p in projects if p.manager_id and p.manager.user_id]
+
+
+def cross_links_follow(*, project: Project) -> list[CrossProjectLink]:
+    """Re-judge every cross-project link of `project` (as provider or consumer) after its schedule moved:
+    the provider's forecast finish against the date needed, how late, and how far the consumer's finish
+    would move if it waits. A link that turns late notifies both projects' managers; the consumer's
+    deviation (metric "late deliverables of other projects") is raised, updated or closed. Returns the
+    links whose lateness changed."""
+    from pmo.changes.services import deviations_check, notify
+    from pmo.core.access import SYSTEM
+
+    rows = list(
+        CrossProjectLink.objects.filter(Q(provider__project=project) | Q(consumer__project=project)).select_related(
+            "provider__project__manager__user", "consumer__project__manager__user"
+        )
+    )
+    if not rows:
+        return []
+    now = timezone.now()
+    changed: list[CrossProjectLink] = []
+    consumers: dict[int, Project] = {}
+    touched: set[int] = set()  # consumers whose lateness moved: their deviation is judged again
+    for link in rows:
+        forecast = _local_date(link.provider.actual_finish or link.provider.finish)
+        needed = date_needed(link)
+        late = max(0, (forecast - needed).days) if forecast and needed else 0
+        was_late = link.late_days > 0
+        if late != link.late_days:
+            touched.add(link.consumer.project_id)
+        link.forecast_date, link.late_days, link.checked_at = forecast, late, now
+        if late and not was_late:
+            link.late_since = now
+            changed.append(link)
+            provider, consumer = link.provider.project, link.consumer.project
+            notify(
+                users=_managers(provider, consumer),
+                message=(
+                    f"{consumer.code} waits for {provider.code} {link.provider.name}: forecast {forecast:%d %b %Y}, "
+                    f"{late} day(s) after the {needed:%d %b %Y} it is needed for {link.consumer.name}."
+                ),
+                url=reverse("plan", args=[consumer.pk]),
+            )
+        elif not late and was_late:
+            link.late_since = None
+            changed.append(link)
+        consumers[link.consumer.project_id] = link.consumer.project
+    for consumer_project in consumers.values():
+        late_links = [link for link in rows if link.consumer.project_id == consumer_project.pk and link.late_days]
+        for link in [link for link in rows if link.consumer.project_id == consumer_project.pk]:
+            provider_finish = link.provider.actual_finish or link.provider.finish
+            link.impact_days = (
+                _finish_impact(consumer_project, [(link.consumer, provider_finish)])
+                if link in late_links and provider_finish is not None
+                else Decimal(0)
+            )
+    CrossProjectLink.objects.bulk_update(
+        rows, ["forecast_date", "late_days", "impact_days", "late_since", "checked_at"]
+    )
+    touched = {link.consumer.project_id for link in changed}
+    if touched:
+        deviations_check(actor=SYSTEM, projects=[consumers[pk] for pk in sorted(touched)])
+    return changed
+
+
+def consumer_impact(project: Project) -> Decimal:
+    """Working days the project's finish moves if it waits for every late deliverable it depends on."""
+    waits = [
+        (link.consumer, link.provider.actual_finish or link.provider.finish)
+        for link in CrossProjectLink.objects.filter(consumer__project=project, late_days__gt=0).select_related(
+            "consumer", "provider"
+        )
+        if (link.provider.actual_finish or link.provider.finish) is not None
+    ]
+    return _finish_impact(project, waits) if waits else Decimal(0)

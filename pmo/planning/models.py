@@ -177,6 +177,14 @@ class CrossProjectLink(BusinessModel):
     consumer = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="provider_links")
     date_needed = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=255, blank=True)
+    # Kept by pmo.planning.links each time either project is re-scheduled (derived, not audited).
+    forecast_date = models.DateField(null=True, blank=True, help_text="The provider's forecast finish.")
+    late_days = models.PositiveIntegerField(default=0, help_text="Days the forecast is after the date needed.")
+    impact_days = models.DecimalField(
+        max_digits=7, decimal_places=1, default=0, help_text="Working days the consumer project's finish moves."
+    )
+    late_since = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("consumer__project__code", "consumer__position")

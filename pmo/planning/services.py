@@ -91,6 +91,9 @@ def plan_schedule(*, project: Project) -> Plan:
         scheduled_at=plan.scheduled_at,
         schedule_error="",
     )
+    from pmo.planning.links import cross_links_follow  # links read plans: imported late to avoid a cycle
+
+    cross_links_follow(project=project)
     return plan
 
 

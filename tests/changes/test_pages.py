@@ -85,6 +85,8 @@ def test_pmo_pages(planned, roles, client_for):
                     ("open_high_issues", "red", "2"),
                     ("pending_changes", "amber", "1"),
                     ("pending_changes", "red", "3"),
+                    ("dependency_slip_days", "amber", "0"),
+                    ("dependency_slip_days", "red", "10"),
                 )
             },
         },

@@ -27,6 +27,7 @@ def test_a_draft_carries_the_suggestion_from_the_metrics(planned, roles):
         "milestone_slip_days": 15.0,
         "open_high_issues": 0,
         "pending_changes": 0,
+        "dependency_slip_days": None,
     }
     assert report.suggested == {"schedule": "red", "cost": "red", "scope": "green", "risk": "green", "overall": "red"}
     assert (report.schedule_rag, report.cost_rag, report.scope_rag, report.risk_rag, report.overall_rag) == (

@@ -78,3 +78,49 @@ def test_cross_links_over_the_api(two_plans, roles):
     assert [(x["provider_project"], x["consumer_project"]) for x in listed] == [("P2", "P1")]
     assert client.delete(f"{path}/{made['id']}", **headers).status_code == 204
     assert client.get(path, **headers).json() == []
+
+
+MONDAY = timezone.make_aware(dt.datetime(2026, 1, 5, 8))
+
+
+def test_a_provider_slipping_past_the_date_needed_flags_the_consumer(two_plans, roles):
+    from pmo.changes.models import Deviation, Notification
+
+    for project in (two_plans["p1"], two_plans["p2"]):
+        services.plan_update(actor=SYSTEM, project=project, start=MONDAY)
+    link = links.cross_link_create(
+        actor=SYSTEM, provider=two_plans["ready"], consumer=two_plans["go_live"], date_needed=dt.date(2026, 1, 9)
+    )
+    # P2 is ready on Friday 9 January, the day P1 needs it: on time.
+    assert (link.forecast_date, link.late_days, link.impact_days, link.late_since) == (
+        dt.date(2026, 1, 9),
+        0,
+        0,
+        None,
+    )
+    assert not Notification.objects.exists()
+    # P2's platform work doubles: ready a week later, P1 is flagged and both managers are told.
+    services.task_update(actor=SYSTEM, task=Task.objects.get(pk=two_plans["platform"].pk), duration_minutes=10 * 480)
+    link.refresh_from_db()
+    assert (link.forecast_date, link.late_days, str(link.impact_days)) == (dt.date(2026, 1, 16), 7, "7.0")
+    assert link.late_since is not None
+    message = (
+        "P1 waits for P2 Data platform ready: forecast 16 Jan 2026, 7 day(s) after the 09 Jan 2026 it is needed "
+        "for Go-live."
+    )
+    assert sorted(Notification.objects.filter(message=message).values_list("recipient__username", flat=True)) == [
+        "pm",
+        "pm2",
+    ]
+    deviation = Deviation.objects.get(project=two_plans["p1"], metric="dependency_slip_days")
+    assert (deviation.value, deviation.severity, deviation.status) == (7, "amber", "open")
+    assert links.consumer_impact(two_plans["p1"]) == 7
+    # Re-scheduling again changes nothing and tells nobody twice.
+    services.plan_schedule(project=two_plans["p2"])
+    assert Notification.objects.filter(message=message).count() == 2
+    # Back to five days: on time again, the deviation closes.
+    services.task_update(actor=SYSTEM, task=Task.objects.get(pk=two_plans["platform"].pk), duration_minutes=5 * 480)
+    link.refresh_from_db()
+    assert (link.late_days, link.impact_days, link.late_since) == (0, 0, None)
+    deviation.refresh_from_db()
+    assert deviation.status == "closed"
