@@ -233,3 +233,18 @@ def test_a_draft_is_edited_over_the_api(roles: Any) -> None:
     assert director("delete", f"/methodology-criteria/{crit['id']}")[0] == 204
     _, version = director("get", f"/methodology-versions/{version_id}")
     assert [(p["name"], p["requirements"], p["criteria"]) for p in version["phases"]] == [("Release", [], [])]
+
+
+def test_overdue_gates_and_reschedule(on_hybrid: dict[str, Any], roles: Any) -> None:
+    analyst = caller(roles[Role.PMO_ANALYST])
+    status, body = analyst("get", f"/gate-reviews?portfolio_id={on_hybrid['portfolio'].pk}&overdue=true")
+    assert [(r["project"]["code"], r["planned_date"], r["overdue"]) for r in body] == [
+        ("P1", "2026-02-16", True),
+        ("P2", "2026-11-12", True),
+    ]
+    status, body = analyst("patch", f"/gate-reviews/{body[1]['id']}", {"planned_date": "2027-01-20"})
+    assert (status, body["planned_date"], body["overdue"]) == (200, "2027-01-20", False)
+    status, body = analyst("get", "/gate-reviews?overdue=true")
+    assert [r["project"]["code"] for r in body] == ["P1"]
+    status, body = analyst("post", "/gate-reviews", {"project_id": on_hybrid["p1"].pk})
+    assert (status, body["code"]) == (409, "conflict")
