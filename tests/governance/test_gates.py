@@ -226,3 +226,15 @@ def test_upcoming_and_overdue_gates(on_hybrid: dict[str, Any]) -> None:
     ]
     assert list(selectors.open_reviews(portfolio=on_hybrid["other_portfolio"])) == []
     assert GateCondition.objects.count() == 0
+
+
+def test_a_stale_review_cannot_be_decided_twice(on_hybrid: dict[str, Any]) -> None:
+    """Two deciders with the same page open: the second finds the review decided and changes nothing."""
+    review = open_review(on_hybrid["p1"])
+    stale = GateReview.objects.get(pk=review.pk)
+    services.gate_decide(actor=SYSTEM, review=review, decision="hold", comment="Wait")
+    with pytest.raises(Conflict):
+        services.gate_decide(actor=SYSTEM, review=stale, decision="kill", comment="Stop")
+    on_hybrid["p1"].refresh_from_db()
+    assert on_hybrid["p1"].state == "proposed"
+    assert GateReview.objects.filter(project=on_hybrid["p1"]).count() == 2

@@ -285,6 +285,11 @@ def gate_decide(
         raise Conflict(f"{project} is not in the phase ended by this gate; reviews of past phases cannot be decided.")
 
     with transaction.atomic():
+        # Two deciders at once: the second waits for the first and then finds the review decided.
+        if GateReview.objects.select_for_update().filter(pk=review.pk).values_list("state", flat=True).first() != (
+            GateReview.State.OPEN
+        ):
+            raise Conflict(f"The review of {review} was decided meanwhile.")
         review = record_update(
             actor=actor,
             obj=review,
