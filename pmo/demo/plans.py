@@ -124,10 +124,13 @@ def _estimate(name: str, minutes: int) -> tuple[int | None, int | None]:
 
 # Deliverables one project waits for from another: (consumer project, its task, provider project, the
 # deliverable, weeks of margin the consumer asked for before it needs it).
+# consumer project and task, provider project and task, needed this many weeks before the consumer task
+# starts, or (last value) this many days before the provider's forecast: a deliverable already late.
 CROSS_LINKS = (
-    ("DIG-006", "Data migration", "DIG-007", "Design review", 2),  # the Customer 360 model needs the lakehouse design
-    ("DIG-002", "Sprint 4", "REG-002", "Contract signed", 1),  # self-service needs the consent platform
-    ("OPS-012", "Go-live", "OPS-001", "Go-live", 0),  # the shared services centre runs on the new WMS
+    ("DIG-006", "Data migration", "DIG-007", "Design review", 2, 0),  # Customer 360 needs the lakehouse design
+    ("DIG-002", "Sprint 4", "REG-002", "Contract signed", 1, 0),  # self-service needs the consent platform
+    ("OPS-012", "Go-live", "OPS-001", "Go-live", 0, 0),  # the shared services centre runs on the new WMS
+    ("DIG-006", "Iteration 3", "DIG-007", "Build increment 2", 0, 10),  # the lakehouse's second increment slipped
 )
 
 
@@ -202,12 +205,14 @@ def load_demo_plans(*, today: dt.date) -> int:
 
 
 def _cross_links() -> None:
-    for consumer_code, consumer_name, provider_code, provider_name, weeks in CROSS_LINKS:
+    for consumer_code, consumer_name, provider_code, provider_name, weeks, late in CROSS_LINKS:
         consumer = Task.objects.filter(project__code=consumer_code, name=consumer_name).first()
         provider = Task.objects.filter(project__code=provider_code, name=provider_name).first()
-        if consumer is None or provider is None or consumer.start is None:
+        if consumer is None or provider is None or consumer.start is None or provider.finish is None:
             continue
         needed = timezone.localtime(consumer.start).date() - dt.timedelta(weeks=weeks)
+        if late:
+            needed = timezone.localtime(provider.finish).date() - dt.timedelta(days=late)
         links.cross_link_create(actor=SYSTEM, provider=provider, consumer=consumer, date_needed=needed)
 
 

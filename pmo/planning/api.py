@@ -6,18 +6,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
 
 from pmo.api.schemas import ERRORS
 from pmo.core.access import can, require
-from pmo.core.errors import ValidationFailed
 from pmo.engine.notation import format_duration
 from pmo.planning import links, mappers, selectors, services
 from pmo.planning.inputs import task_changes
 from pmo.planning.models import Baseline, CrossProjectLink, Task
-from pmo.portfolio.models import Project
+from pmo.portfolio.models import Portfolio, Project
 
 router = Router(tags=["plans"])
 
@@ -354,15 +352,16 @@ class CrossLinkOut(Schema):
     consumer_name: str
     consumer_start: dt.datetime | None
     date_needed: dt.date | None
-    late_days: int | None = Field(description="calendar days the deliverable is planned after the date needed")
+    needed_by: dt.date | None = Field(description="the date needed, else the waiting task's start")
+    forecast_date: dt.date | None = Field(description="the deliverable's forecast finish")
+    late_days: int = Field(description="calendar days the forecast is after needed_by (0: on time)")
+    impact_days: float = Field(description="working days the waiting project's finish moves if it waits")
+    late_since: dt.datetime | None
     note: str
 
 
 def cross_link_out(link: CrossProjectLink) -> dict[str, Any]:
     provider, consumer = link.provider, link.consumer
-    late = None
-    if link.date_needed and provider.finish:
-        late = max(0, (timezone.localtime(provider.finish).date() - link.date_needed).days)
     return {
         "id": link.pk,
         "provider_project": provider.project.code,
@@ -374,7 +373,11 @@ def cross_link_out(link: CrossProjectLink) -> dict[str, Any]:
         "consumer_name": consumer.name,
         "consumer_start": consumer.start,
         "date_needed": link.date_needed,
-        "late_days": late,
+        "needed_by": links.date_needed(link),
+        "forecast_date": link.forecast_date,
+        "late_days": link.late_days,
+        "impact_days": float(link.impact_days),
+        "late_since": link.late_since,
         "note": link.note,
     }
 
@@ -399,12 +402,7 @@ def list_cross_links(request: HttpRequest, pk: int) -> Any:
 )
 def create_cross_link(request: HttpRequest, pk: int, payload: CrossLinkIn) -> Any:
     project = _project(request, pk)
-    provider_project = Project.objects.filter(code=payload.provider_project).first()
-    if provider_project is None or not can(request.user, "view", provider_project):
-        raise ValidationFailed({"provider_project": f"No project {payload.provider_project}."})
-    provider = Task.objects.filter(project=provider_project, uid=payload.provider_uid).first()
-    if provider is None:
-        raise ValidationFailed({"provider_uid": f"No task {payload.provider_uid} in {provider_project.code}."})
+    provider = links.provider_task(actor=request.user, project_code=payload.provider_project, uid=payload.provider_uid)
     link = links.cross_link_create(
         actor=request.user,
         provider=provider,
@@ -533,3 +531,20 @@ def discard_leveling(request: HttpRequest, pk: int) -> Any:
     run = _leveling_run(request, pk)
     leveling.leveling_discard(actor=request.user, run=run)
     return leveling_out(run)
+
+
+@router.get(
+    "/portfolios/{int:pk}/dependencies",
+    response={200: list[CrossLinkOut], **ERRORS},
+    summary="The cross-project dependencies of a portfolio",
+    description="Every link whose deliverable or waiting task belongs to one of the portfolio's projects, "
+    "with the forecast, how late and the effect on the waiting project's finish.",
+    operation_id="portfolio_dependencies",
+)
+def portfolio_dependencies(request: HttpRequest, pk: int) -> Any:
+    from pmo.planning.dependency_views import portfolio_links
+
+    portfolio = Portfolio.objects.filter(pk=pk).first()
+    if portfolio is None or not can(request.user, "view", portfolio):
+        raise Http404(f"No portfolio with id {pk}.")
+    return [cross_link_out(link) for link in portfolio_links(portfolio, request.user)]

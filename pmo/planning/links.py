@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pmo.core import audit
-from pmo.core.access import require
+from pmo.core.access import can, require
 from pmo.core.errors import ValidationFailed
 from pmo.core.models import AuditEvent
 from pmo.engine.errors import EngineError
@@ -93,6 +93,21 @@ def cross_link_create(
         cross_links_follow(project=consumer.project)
     link.refresh_from_db()
     return link
+
+
+def provider_task(*, actor: Any, project_code: str, uid: int | str) -> Task:
+    """The deliverable named by its project's code and its task number, or ValidationFailed naming the field."""
+    project = Project.objects.filter(code=str(project_code).strip()).first()
+    if project is None or not can(actor, "view", project):
+        raise ValidationFailed({"provider_project": f"No project {project_code}."})
+    try:
+        number = int(uid)
+    except (TypeError, ValueError):
+        raise ValidationFailed({"provider_uid": "Give the number of the task in that project."}) from None
+    task = Task.objects.filter(project=project, uid=number).select_related("project").first()
+    if task is None:
+        raise ValidationFailed({"provider_uid": f"No task {number} in {project.code}."})
+    return task
 
 
 def cross_link_delete(*, actor: Any, link: CrossProjectLink) -> None:

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from pmo.core.access import can
 from pmo.engine.calendar import WorkingCalendar
 from pmo.engine.notation import LinkSpec, format_duration, format_predecessors
-from pmo.planning import mappers
-from pmo.planning.models import Assignment, Baseline, Dependency, Plan, Task
+from pmo.planning import links, mappers
+from pmo.planning.models import Assignment, Baseline, CrossProjectLink, Dependency, Plan, Task
 from pmo.portfolio.models import Project
 
 
@@ -175,3 +176,34 @@ def baseline_bars(baseline: Baseline | None) -> dict[int, tuple[Any, Any]]:
     if baseline is None:
         return {}
     return {t.task_uid: (t.start, t.finish) for t in baseline.tasks.all()}
+
+
+# --- cross-project links -----------------------------------------------------------------------------
+
+
+def link_row(link: CrossProjectLink) -> dict[str, Any]:
+    return {
+        "link": link,
+        "needed": links.date_needed(link),
+        "late": link.late_days,
+        "impact": link.impact_days,
+    }
+
+
+def plan_links(project: Project, user: Any) -> dict[str, Any]:
+    """What the plan page shows of the project's cross-project links."""
+    rows = [link for link in links.links_of([project]) if can(user, "view", link.provider.project)]
+    incoming = [link_row(link) for link in rows if link.consumer.project_id == project.pk]
+    outgoing = [link_row(link) for link in rows if link.provider.project_id == project.pk]
+    late = [r for r in incoming if r["late"]]
+    return {
+        "incoming": incoming,
+        "outgoing": outgoing,
+        "late_incoming": late,
+        "finish_impact": links.consumer_impact(project) if late else 0,
+        "link_projects": Project.objects.exclude(pk=project.pk)
+        .exclude(state__in=("closed", "cancelled"))
+        .order_by("code")
+        .only("pk", "code", "name"),
+        "link_tasks": Task.objects.filter(project=project, is_summary=False).order_by("position").only("uid", "name"),
+    }

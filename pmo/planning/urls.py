@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pmo.planning import leveling_views, views
+from pmo.planning import dependency_views, leveling_views, views
 
 urlpatterns = [
     path("projects/<int:pk>/plan/", views.plan_page, name="plan"),
@@ -13,6 +13,13 @@ urlpatterns = [
     path("projects/<int:pk>/plan/export.xml", views.plan_export, name="plan-export"),
     path("projects/<int:pk>/plan/import/", views.plan_import, name="plan-import"),
     path("portfolios/<int:portfolio_pk>/import/", views.project_import_new, name="project-import-new"),
+    path("projects/<int:pk>/plan/links/", dependency_views.cross_link_add, name="plan-link-add"),
+    path(
+        "projects/<int:pk>/plan/links/<int:link_pk>/remove/",
+        dependency_views.cross_link_remove,
+        name="plan-link-remove",
+    ),
+    path("portfolios/<int:pk>/dependencies/", dependency_views.dependency_map, name="dependency-map"),
     path("leveling/", leveling_views.leveling_start, name="leveling-start"),
     path("leveling/<int:pk>/", leveling_views.leveling_run, name="leveling-run"),
     path("leveling/<int:pk>/status.json", leveling_views.leveling_status, name="leveling-status"),

@@ -74,6 +74,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             "constraint_types": Task.ConstraintType.choices,
             "directions": Plan.Direction.choices,
             "minutes_per_day": minutes_per_day,
+            **selectors.plan_links(project, request.user),
         },
     )
 

@@ -124,3 +124,47 @@ def test_a_provider_slipping_past_the_date_needed_flags_the_consumer(two_plans, 
     assert (link.late_days, link.impact_days, link.late_since) == (0, 0, None)
     deviation.refresh_from_db()
     assert deviation.status == "closed"
+
+
+def test_the_plan_page_and_the_dependency_map_show_the_late_deliverable(two_plans, roles, client_for):
+    for project in (two_plans["p1"], two_plans["p2"]):
+        services.plan_update(actor=SYSTEM, project=project, start=MONDAY)
+    p1, p2 = two_plans["p1"], two_plans["p2"]
+    pm = client_for(Role.PROJECT_MANAGER)  # manages P1, the waiting project
+    response = pm.post(
+        f"/projects/{p1.pk}/plan/links/",
+        {"consumer_uid": "2", "provider_project": "P2", "provider_uid": "2", "date_needed": "2026-01-09"},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "2 Go-live now waits for P2 Data platform ready (on time)."
+    ]
+    wrong = {"consumer_uid": "2", "provider_project": "P2", "provider_uid": "9"}
+    bad = pm.post(f"/projects/{p1.pk}/plan/links/", wrong, follow=True)
+    assert [str(m) for m in bad.context["messages"]] == ["Not linked: Provider uid: No task 9 in P2."]
+    assert CrossProjectLink.objects.count() == 1
+    services.task_update(actor=SYSTEM, task=Task.objects.get(pk=two_plans["platform"].pk), duration_minutes=10 * 480)
+    page = pm.get(f"/projects/{p1.pk}/plan/")
+    assert [(r["late"], str(r["impact"])) for r in page.context["incoming"]] == [(7, "7.0")]
+    assert page.context["finish_impact"] == 7
+    html = page.content.decode()
+    assert "this project finishes <strong>7.0 working days</strong> later" in html
+    assert [r["link"].consumer.name for r in pm.get(f"/projects/{p2.pk}/plan/").context["outgoing"]] == ["Go-live"]
+    # The portfolio's map: P2 -> P1, late.
+    director = client_for(Role.PMO_DIRECTOR)
+    dependency_map = director.get(f"/portfolios/{two_plans['p1'].portfolio_id}/dependencies/")
+    assert dependency_map.context["flagged"] == ["P1"]
+    svg = str(dependency_map.context["svg"])
+    assert svg.count('class="dm-node') == 2 and 'class="dm-link late"' in svg and "1 · 7 d late" in svg
+    api = director.get(f"/api/v1/portfolios/{two_plans['p1'].portfolio_id}/dependencies").json()
+    assert [(x["provider_project"], x["consumer_project"], x["late_days"], x["impact_days"]) for x in api] == [
+        ("P2", "P1", 7, 7.0)
+    ]
+    assert api[0]["forecast_date"] == "2026-01-16" and api[0]["needed_by"] == "2026-01-09"
+    # Only who may change the waiting plan removes the link; a refused call changes nothing.
+    link = CrossProjectLink.objects.get()
+    viewer = client_for(Role.EXECUTIVE)
+    assert viewer.post(f"/projects/{p1.pk}/plan/links/{link.pk}/remove/").status_code == 403
+    assert CrossProjectLink.objects.count() == 1
+    assert pm.post(f"/projects/{p1.pk}/plan/links/{link.pk}/remove/").status_code == 302
+    assert not CrossProjectLink.objects.exists()

@@ -162,4 +162,13 @@ def test_demo_portfolio_is_complete(db):
     running = Proposal.objects.get(state="approved").project
     assert (running.code, running.state, running.manager.name) == ("DIG-030", "executing", "Aisha Bello")
     assert running.charter.startswith("Purpose\nBranch appointment booking: the case for doing it now")
+    from pmo.changes.models import Deviation
+    from pmo.planning.models import CrossProjectLink
+
+    late = CrossProjectLink.objects.filter(late_days__gt=0)
+    assert [(x.provider.project.code, x.consumer.project.code, x.late_days) for x in late] == [
+        ("DIG-007", "DIG-006", 11)
+    ]
+    flagged = Deviation.objects.get(metric="dependency_slip_days")
+    assert (flagged.project.code, flagged.value, flagged.severity) == ("DIG-006", 11, "red")
     assert SYSTEM.username == "system"
