@@ -61,7 +61,7 @@ def _querystring(params: dict[str, str], **changes: Any) -> str:
 def record_list(request: HttpRequest, area: Area) -> HttpResponse:
     require(request.user, "view", area.model)
     qs = area.scope(area.queryset(), request.user)
-    params = {k: v for k, v in request.GET.items() if k != "page"}
+    params = {k: v for k, v in request.GET.items() if k not in ("page", "export")}
     search = request.GET.get("q", "").strip()
     if search:
         condition = Q()
@@ -83,6 +83,14 @@ def record_list(request: HttpRequest, area: Area) -> HttpResponse:
     if sort.lstrip("-") not in sortable:
         sort = area.default_sort
     qs = qs.order_by(sort, "pk")
+    export = request.GET.get("export", "")
+    if export:
+        # CSV / Excel of every row the filters select (not only this page), with the columns the user sees.
+        from pmo.reporting.exports import EXPORT_FORMATS, export_response
+
+        if export not in EXPORT_FORMATS:
+            raise Http404(f"No export format {export!r}; use csv or xlsx.")
+        return export_response(area.title, columns, qs, export)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     headers = []
     for column in columns:
@@ -108,6 +116,8 @@ def record_list(request: HttpRequest, area: Area) -> HttpResponse:
             "filters": active_filters,
             "filtered": bool(search or any(f["value"] for f in active_filters)),
             "page_query": _querystring(params),
+            "export_csv": "?" + _querystring(params, export="csv"),
+            "export_xlsx": "?" + _querystring(params, export="xlsx"),
             "can_add": can(request.user, "add", area.model),
         },
     )
