@@ -157,12 +157,22 @@ def _line(project: Project, rows: list[BenefitRow], objective_ids: tuple[int, ..
     )
 
 
+def benefit_line(project: Project) -> BenefitLine | None:
+    """The benefits line of one project; None when it has no planned benefit."""
+    return next(iter(_lines(Benefit.objects.filter(project=project))), None)
+
+
 def benefits_rollup(*, portfolio: Portfolio | int | None = None) -> list[BenefitLine]:
     """One line per project that has planned benefits (closed projects included), ordered by project code;
     only the projects of `portfolio` (an instance or id) when given."""
-    qs = Benefit.objects.select_related("project").prefetch_related("measurements")
+    qs = Benefit.objects.all()
     if portfolio is not None:
         qs = qs.filter(project__portfolio_id=getattr(portfolio, "pk", portfolio))
+    return _lines(qs)
+
+
+def _lines(qs: QuerySet[Benefit]) -> list[BenefitLine]:
+    qs = qs.select_related("project").prefetch_related("measurements")
     by_project: dict[int, list[BenefitRow]] = defaultdict(list)
     projects: dict[int, Project] = {}
     for benefit in qs:
