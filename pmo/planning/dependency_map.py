@@ -59,7 +59,7 @@ def _columns(nodes: Sequence[Node], edges: Sequence[Edge]) -> dict[int, int]:
     return depth
 
 
-def _box_text(label: str, limit: int = 30) -> str:
+def _box_text(label: str, limit: int = 28) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 

@@ -200,6 +200,7 @@ def plan_links(project: Project, user: Any) -> dict[str, Any]:
         "incoming": incoming,
         "outgoing": outgoing,
         "late_incoming": late,
+        "link_count": len(rows),
         "finish_impact": links.consumer_impact(project) if late else 0,
         "link_projects": Project.objects.exclude(pk=project.pk)
         .exclude(state__in=("closed", "cancelled"))
