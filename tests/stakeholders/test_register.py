@@ -13,7 +13,9 @@ from pmo.stakeholders.models import CommunicationItem, CommunicationLog, SurveyR
 
 
 def add(scope, name, interest=3, influence=3, **extra):
-    return services.stakeholder_create(actor=SYSTEM, name=name, interest=interest, influence=influence, **scope, **extra)
+    return services.stakeholder_create(
+        actor=SYSTEM, name=name, interest=interest, influence=influence, **scope, **extra
+    )
 
 
 def test_quadrants_gaps_and_grid(org):
