@@ -39,9 +39,11 @@ def _nice_max(value: float) -> float:
     return float(10 * power)
 
 
-def _open(width: int, height: int, label: str, css: str) -> str:
+def _open(width: int, height: int, label: str, css: str, *, fill: bool = False) -> str:
+    """The <svg> tag: its natural size, or (fill) as large as its box allows, keeping its proportions."""
+    size = 'width="100%" height="100%"' if fill else f'width="{width}" height="{height}"'
     return (
-        f'<svg class="{css}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'<svg class="{css}" viewBox="0 0 {width} {height}" {size} role="img" '
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg" {FONT} font-size="11">'
     )
 
@@ -224,7 +226,9 @@ def _day_x(day: dt.date, first: dt.date, last: dt.date, left: float, span: float
     return left + span * (day - first).days / total
 
 
-def roadmap(lanes: Sequence[Any], links: Sequence[Any], first: dt.date, last: dt.date, today: dt.date) -> SafeString:
+def roadmap(
+    lanes: Sequence[Any], links: Sequence[Any], first: dt.date, last: dt.date, today: dt.date, *, fill: bool = False
+) -> SafeString:
     """Projects as lanes of a Gantt-like chart: the planned bar (light) under the forecast bar (state colour),
     milestones as diamonds, the today line, and cross-project links as arrows from the provider's deliverable
     to the consumer's task; a late link (the deliverable finishes after the date needed) is drawn red and
@@ -232,7 +236,11 @@ def roadmap(lanes: Sequence[Any], links: Sequence[Any], first: dt.date, last: dt
     width, left, right, top, lane_h = 1100, 250, 20, 34, 34
     height = top + lane_h * max(len(lanes), 1) + 16
     span = width - left - right
-    parts = [_open(width, height, "Roadmap of the projects with their cross-project dependencies", "chart roadmap")]
+    parts = [
+        _open(
+            width, height, "Roadmap of the projects with their cross-project dependencies", "chart roadmap", fill=fill
+        )
+    ]
     parts.append(
         "<defs>"
         f'<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">'
@@ -255,7 +263,8 @@ def roadmap(lanes: Sequence[Any], links: Sequence[Any], first: dt.date, last: dt
         lane_y[lane.project.pk] = y
         if i % 2:
             parts.append(f'<rect x="0" y="{y}" width="{width}" height="{lane_h}" fill="#f7f9fc"/>')
-        label = escape(f"{lane.project.code} {lane.project.name}"[:34])
+        text = f"{lane.project.code} {lane.project.name}"
+        label = escape(text if len(text) <= 34 else text[:33] + "…")
         parts.append(
             f'<a href="{escape(lane.url)}"><text x="6" y="{y + 21}" fill="{INK}" font-size="12">{label}</text></a>'
         )

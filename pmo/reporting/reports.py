@@ -85,7 +85,7 @@ class PortfolioReport:
                     r.scope,
                     r.risk,
                     r.overall,
-                    f"status report {r.period:%B %Y}" if r.period else "suggested from metrics",
+                    f"{r.period:%b %Y} report" if r.period else "suggested",
                     r.performance,
                     r.budget,
                     r.actual,
@@ -165,12 +165,16 @@ def portfolio_pdf(report: PortfolioReport) -> bytes:
             "report": report,
             "board": board,
             "rows": report.project_rows(),
-            "health_svg": charts.health_grid(board.rows),
             "money_svg": charts.money_bars(board.years),
             "bubble_svg": charts.bubbles(board.rows),
             "funnel_svg": charts.funnel(board.funnel),
             "roadmap_svg": charts.roadmap(
-                report.road.lanes, report.road.links, report.road.first, report.road.last, report.road.today
+                report.road.lanes,
+                report.road.links,
+                report.road.first,
+                report.road.last,
+                report.road.today,
+                fill=True,
             )
             if report.road.lanes
             else "",
