@@ -12,8 +12,17 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from pmo.api.schemas import ERRORS, CodeRef, Ref, code_ref, ref
-from pmo.changes import selectors, services
-from pmo.changes.models import ChangeRequest, Deviation, Issue, Metric, Notification, Rag, StatusReport
+from pmo.changes import notifications, selectors, services
+from pmo.changes.models import (
+    ChangeRequest,
+    Deviation,
+    Issue,
+    Metric,
+    Notification,
+    NotificationKind,
+    Rag,
+    StatusReport,
+)
 from pmo.core.access import can
 from pmo.core.errors import ValidationFailed
 from pmo.portfolio.models import Portfolio, Priority, Project
@@ -609,10 +618,20 @@ def board(request: HttpRequest) -> Any:
 
 class NotificationOut(Schema):
     id: int
+    kind: str
     message: str
     url: str
     created_at: dt.datetime
     read: bool
+
+
+class PreferencesIn(Schema):
+    email: dict[str, bool] = Field(description="kinds to e-mail (true) or keep in the inbox only (false)")
+
+
+class PreferencesOut(Schema):
+    email: dict[str, bool] = Field(description="for every kind, whether it also comes by e-mail")
+    kinds: dict[str, str] = Field(description="the kinds and what they cover")
 
 
 class ReadIn(Schema):
@@ -630,9 +649,45 @@ def list_notifications(request: HttpRequest, unread: bool = False) -> Any:
     if unread:
         qs = qs.filter(read_at__isnull=True)
     return [
-        {"id": n.pk, "message": n.message, "url": n.url, "created_at": n.created_at, "read": n.read_at is not None}
+        {
+            "id": n.pk,
+            "kind": n.kind,
+            "message": n.message,
+            "url": n.url,
+            "created_at": n.created_at,
+            "read": n.read_at is not None,
+        }
         for n in qs[:200]
     ]
+
+
+def _preferences(user: Any) -> dict[str, Any]:
+    chosen = notifications.email_kinds(user)
+    return {
+        "email": {kind: kind in chosen for kind in NotificationKind.values},
+        "kinds": dict(NotificationKind.choices),
+    }
+
+
+@router.get(
+    "/notifications/preferences",
+    response={200: PreferencesOut, **ERRORS},
+    operation_id="notification_preferences_read",
+    summary="Which kinds of notification also come to you by e-mail",
+)
+def read_preferences(request: HttpRequest) -> Any:
+    return _preferences(request.user)
+
+
+@router.put(
+    "/notifications/preferences",
+    response={200: PreferencesOut, **ERRORS},
+    operation_id="notification_preferences_set",
+    summary="Choose which kinds of notification also come to you by e-mail (kinds left out keep their setting)",
+)
+def set_preferences(request: HttpRequest, payload: PreferencesIn) -> Any:
+    notifications.preferences_set(user=request.user, email=payload.email)
+    return _preferences(request.user)
 
 
 @router.post("/notifications/read", response={200: dict[str, int], **ERRORS}, operation_id="notifications_read")

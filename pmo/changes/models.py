@@ -201,10 +201,30 @@ class ChangeRequest(BusinessModel):
         return f"{self.code} {self.title}"
 
 
+class NotificationKind(models.TextChoices):
+    """What a notification is about; each user chooses which kinds also come by e-mail."""
+
+    APPROVAL = "approval", "Approvals waiting for me and their decisions"
+    GATE = "gate", "Gate reviews and their conditions"
+    DEVIATION = "deviation", "Deviations and escalated issues on my projects"
+    DEPENDENCY = "dependency", "Late deliverables between projects"
+    ASSIGNMENT = "assignment", "Assignments and resource requests"
+    ACTION = "action", "Overdue actions (risks, audits, improvements)"
+    REPORT = "report", "Reports produced for me"
+    OTHER = "other", "Everything else"
+
+
+# Kinds sent by e-mail unless the user turns them off (the others only when turned on).
+EMAIL_BY_DEFAULT = frozenset(
+    {NotificationKind.APPROVAL, NotificationKind.GATE, NotificationKind.DEVIATION, NotificationKind.REPORT}
+)
+
+
 class Notification(models.Model):
     """A message for one user (a deviation on their project, a change request for their board)."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices, default=NotificationKind.OTHER)
     message = models.CharField(max_length=300)
     url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -216,3 +236,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NotificationPreference(models.Model):
+    """Whether a user gets one kind of notification by e-mail too (the inbox always has it)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    email = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind}: {'e-mail' if self.email else 'inbox only'}"

@@ -26,6 +26,7 @@ from pmo.changes.models import (
     StatusReport,
     Threshold,
 )
+from pmo.changes.notifications import notify
 from pmo.core import audit
 from pmo.core.access import SystemActor, can, require
 from pmo.core.errors import Conflict, ValidationFailed
@@ -56,15 +57,6 @@ def _save_state(actor: Any, obj: Any, fields: Mapping[str, Any], comment: str = 
 
 
 # --- notifications ---------------------------------------------------------------------------------
-
-
-def notify(*, users: Iterable[Any], message: str, url: str = "") -> int:
-    """One unread notification per user (duplicates and missing users skipped); returns how many."""
-    recipients = {u.pk: u for u in users if u is not None and getattr(u, "pk", None)}
-    Notification.objects.bulk_create(
-        Notification(recipient=u, message=message[:300], url=url) for u in recipients.values()
-    )
-    return len(recipients)
 
 
 def _manager_user(project: Project) -> Any:
@@ -300,6 +292,7 @@ def deviations_check(*, actor: Any, projects: Iterable[Project] | None = None) -
                         message=f"{project.code}: {label} is {value.normalize():f}, past the {severity} "
                         f"threshold {threshold.normalize():f}.",
                         url=url,
+                        kind="deviation",
                     )
                 elif (current.value, current.threshold, current.severity) != (value, threshold, severity):
                     turned_red = severity == Rag.RED and current.severity != Rag.RED
@@ -310,6 +303,7 @@ def deviations_check(*, actor: Any, projects: Iterable[Project] | None = None) -
                             users=[_manager_user(project)],
                             message=f"{project.code}: {label} is now red ({value.normalize():f}).",
                             url=url,
+                            kind="deviation",
                         )
     return counts
 
@@ -382,6 +376,7 @@ def issue_escalate(*, actor: Any, issue: Issue, level: str, reason: str = "") ->
                 users=[manager.user if manager is not None and manager.user_id else None],
                 message=f"{project.code} escalated an issue to the {level}: {issue.title}",
                 url=reverse("issue-detail", args=[issue.pk]),
+                kind="deviation",
             )
     return issue
 
@@ -453,6 +448,7 @@ def change_request_assess(*, actor: Any, change: ChangeRequest, assessment: str,
             users=_board_users(change.project),
             message=f"{change.code} ({change.project.code}) awaits the change board: {change.title}",
             url=reverse("change-detail", args=[change.pk]),
+            kind="approval",
         )
     return change
 
@@ -515,5 +511,6 @@ def change_request_decide(*, actor: Any, change: ChangeRequest, decision: str, c
             users=[_manager_user(change.project)],
             message=f"The change board {change.get_state_display().lower()} {change.code}: {change.title}",
             url=reverse("change-detail", args=[change.pk]),
+            kind="approval",
         )
     return change

@@ -15,9 +15,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pmo.changes import notifications as notification_service
 from pmo.changes import rag, selectors, services
 from pmo.changes.forms import ChangeRequestForm, IssueForm, NewIssueForm
-from pmo.changes.models import DIMENSIONS, ChangeRequest, Deviation, Issue, Metric, Notification, Rag, StatusReport
+from pmo.changes.models import (
+    DIMENSIONS,
+    ChangeRequest,
+    Deviation,
+    Issue,
+    Metric,
+    Notification,
+    NotificationKind,
+    Rag,
+    StatusReport,
+)
 from pmo.core.access import can
 from pmo.core.errors import DomainError, ValidationFailed
 from pmo.portfolio.models import Portfolio, Project
@@ -543,14 +554,36 @@ def change_board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("action") == "preferences":
+        chosen = set(request.POST.getlist("email"))
+        kinds = notification_service.preferences_set(
+            user=request.user, email={kind: kind in chosen for kind in NotificationKind.values}
+        )
+        where = request.user.email or "no address: ask your administrator to add one"
+        messages.success(request, f"E-mail for {len(kinds)} kind(s) of notification ({where}).")
+        return HttpResponseRedirect(reverse("notifications"))
     if request.method == "POST":
         count = services.notifications_read(user=request.user)
         messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
         return HttpResponseRedirect(reverse("notifications"))
+    items = Notification.objects.filter(recipient_id=request.user.pk)
+    kind = request.GET.get("kind", "")
+    if kind in NotificationKind.values:
+        items = items.filter(kind=kind)
+    if request.GET.get("unread"):
+        items = items.filter(read_at__isnull=True)
+    emailed = notification_service.email_kinds(request.user)
     return render(
         request,
         "changes/notifications.html",
-        {"items": list(Notification.objects.filter(recipient_id=request.user.pk)[:100])},
+        {
+            "items": list(items[:100]),
+            "kinds": NotificationKind.choices,
+            "kind": kind,
+            "unread_only": bool(request.GET.get("unread")),
+            "preferences": [(k, label, k in emailed) for k, label in NotificationKind.choices],
+            "address": request.user.email,
+        },
     )
 
 

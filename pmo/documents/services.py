@@ -518,7 +518,7 @@ def document_submit(
         users = [_person_user(p) for p in people]
         message = f"{project.code}: {document} v{version.number} waits for your approval."
         url = _doc_url(document)
-        transaction.on_commit(lambda: notify(users=users, message=message, url=url))
+        transaction.on_commit(lambda: notify(users=users, message=message, url=url, kind="approval"))
     return document
 
 
@@ -637,7 +637,7 @@ def document_decide(*, actor: Any, document: Document, decision: str, comment: s
             if not approve:
                 message += f" {comment}"
             url = _doc_url(document)
-            transaction.on_commit(lambda: notify(users=users, message=message, url=url))
+            transaction.on_commit(lambda: notify(users=users, message=message, url=url, kind="approval"))
     return approval
 
 

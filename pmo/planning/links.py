@@ -212,6 +212,7 @@ def cross_links_follow(*, project: Project) -> list[CrossProjectLink]:
                     f"{late} day(s) after the {needed:%d %b %Y} it is needed for {link.consumer.name}."
                 ),
                 url=reverse("plan", args=[consumer.pk]),
+                kind="dependency",
             )
         elif not late and was_late:
             link.late_since = None

@@ -277,7 +277,7 @@ def _notify_after_commit(users: Iterable[Any], message: str, url: str) -> None:
     from pmo.changes.services import notify
 
     recipients = [u for u in users if u is not None]
-    transaction.on_commit(lambda: notify(users=recipients, message=message, url=url))
+    transaction.on_commit(lambda: notify(users=recipients, message=message, url=url, kind="assignment"))
 
 
 def resource_request_submit(

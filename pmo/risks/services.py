@@ -200,6 +200,7 @@ def _notify_escalation(risk: Risk, scales: Scales, was_escalated: bool) -> None:
         users=users,
         message=f"{project.code}: risk {risk.code} escalated ({why}): {risk.title}",
         url=reverse("risk-detail", args=[risk.pk]),
+        kind="deviation",
     )
 
 
@@ -482,6 +483,7 @@ def risk_actions_check(*, actor: Any, today: dt.date | None = None) -> dict[str,
                 message=f"{where}: your action on risk {risk.code} was due {action.due_date:%d %b %Y}: "
                 f"{action.description}",
                 url=reverse("risk-detail", args=[risk.pk]),
+                kind="action",
             )
         RiskAction.objects.filter(pk__in=[a.pk for a in pending]).update(overdue_notified_on=today)
     return {"overdue": overdue.count(), "notified": notified}

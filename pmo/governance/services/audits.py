@@ -224,7 +224,8 @@ def finding_add(
     users = [u for u in _users_of([person]) if u != _user(actor)]
     if users:
         url = reverse("governance:audit", args=[audit.pk])
-        transaction.on_commit(lambda: notify(users=users, message=f"Audit finding for you: {finding.title}", url=url))
+        message = f"Audit finding for you: {finding.title}"
+        transaction.on_commit(lambda: notify(users=users, message=message, url=url, kind="action"))
     return finding
 
 

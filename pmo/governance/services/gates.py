@@ -184,7 +184,10 @@ def reviewer_add(*, actor: Any, review: GateReview, person: Any, role: str) -> R
         url = reverse("governance:review", args=[review.pk])
         transaction.on_commit(
             lambda: notify(
-                users=users, message=f"You review the gate {review.phase.gate_name} of {review.project}.", url=url
+                users=users,
+                message=f"You review the gate {review.phase.gate_name} of {review.project}.",
+                url=url,
+                kind="gate",
             )
         )
     return reviewer
@@ -367,7 +370,7 @@ def gate_decide(
         if users:
             url = reverse("governance:review", args=[review.pk])
             message = f"Gate {phase.gate_name} of {project}: {Decision(decision).label.lower()}."
-            transaction.on_commit(lambda: notify(users=users, message=message, url=url))
+            transaction.on_commit(lambda: notify(users=users, message=message, url=url, kind="gate"))
     return review
 
 
