@@ -1,0 +1,88 @@
+"""The stakeholders journey in a real browser: the portfolio manager of Digital opens the Customer Experience
+programme's stakeholder map and communication plan from the sidebar, records the overdue steering pack as sent
+(its next due date moves on and the log shows it), then opens Benefits realisation: the closed loyalty relaunch
+shows what it realised against target, and a new measurement is recorded on its benefits page."""
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import Page, ViewportSize, expect
+
+from pmo.portfolio.models import Program, Project
+from pmo.stakeholders.models import BenefitMeasurement, CommunicationItem
+from tests.e2e.screenshots import screenshot
+from tests.e2e.test_changes_journey import sign_in
+
+pytestmark = pytest.mark.e2e
+
+LAPTOP: ViewportSize = {"width": 1366, "height": 768}
+
+
+def test_programme_map_communication_sent_and_benefits_realised(page: Page) -> None:
+    page.set_viewport_size(LAPTOP)
+    cx = Program.objects.get(code="CX")
+    steering = CommunicationItem.objects.get(what="Programme steering pack")
+    due_before = steering.next_due
+    assert due_before is not None and due_before < dt.date.today()
+
+    # 1. The portfolio manager finds the programme's register from the sidebar.
+    sign_in(page, "portfolio", "Daniel Brooks", "Portfolio manager")
+    page.locator("nav.sidebar").get_by_role("link", name="Stakeholders").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stakeholders")
+    expect(page.locator("#mine")).to_contain_text("Programme steering pack")
+    screenshot(page, "stakeholders-01-overview")
+    page.locator("#registers").get_by_role("link", name=str(cx)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(str(cx))
+
+    # 2. The power/interest grid: every stakeholder a dot linking to them; engagement gaps flagged.
+    dots = page.locator("svg.sh-grid a.dot-link")
+    expect(dots).to_have_count(12)
+    expect(page.locator("svg.sh-grid circle.dot-gap")).to_have_count(7)
+    expect(page.locator("#register tr", has_text="Retail branch network")).to_contain_text("gap 2")
+    screenshot(page, "stakeholders-02-programme-map")
+
+    # 3. The plan: the steering pack is overdue; record it as sent.
+    row = page.locator("#plan tbody tr", has_text="Programme steering pack")
+    expect(row).to_contain_text("overdue")
+    row.get_by_label("Note").fill("November pack")
+    row.get_by_role("button", name="Record sent").click()
+    expect(page.locator(".message-success")).to_contain_text("'Programme steering pack' recorded as sent. Next due")
+    steering.refresh_from_db()
+    assert steering.next_due is not None and steering.next_due > dt.date.today()
+    expect(page.locator("#plan tbody tr", has_text="Programme steering pack")).not_to_contain_text("overdue")
+    expect(page.locator("#log tbody tr").first).to_contain_text("November pack")
+    expect(page.locator("#log tbody tr").first).to_contain_text("Daniel Brooks")
+    screenshot(page, "stakeholders-03-communication-sent")
+
+    # 4. Benefits realisation: the closed loyalty relaunch, realised against target.
+    page.goto("/stakeholders/")
+    page.get_by_role("link", name="Benefits realisation").click()
+    loyalty = page.locator("#by-project tr", has_text="DIG-005")
+    expect(loyalty).to_contain_text("Closed")
+    expect(loyalty).to_contain_text("650,000 EUR")
+    expect(loyalty).to_contain_text("510,000 EUR")
+    expect(loyalty).to_contain_text("78%")
+    expect(page.locator("#by-portfolio")).to_contain_text("DIG")
+    expect(page.locator("#by-objective")).to_contain_text("SO4")
+    screenshot(page, "stakeholders-04-benefits")
+    loyalty.get_by_role("link", name="DIG-005").click()
+    closed = Project.objects.get(code="DIG-005")
+    expect(page.get_by_role("heading", level=1)).to_have_text(str(closed))
+    expect(page.locator(".message")).to_contain_text("its benefits are still tracked")
+    members = page.locator("section.sh-kpi", has_text="More active loyalty members")
+    expect(members.locator("svg circle.measured-dot")).to_have_count(5)
+    expect(members).to_contain_text("80% of the way")
+
+    # 5. A new measurement on the closed project's benefit.
+    count = BenefitMeasurement.objects.count()
+    members.get_by_label("Value of Active loyalty members").fill("174000")
+    members.get_by_label("Comment").fill("Winter campaign")
+    members.get_by_role("button", name="Record measurement").click()
+    expect(page.locator(".message-success")).to_contain_text("Active loyalty members: 174000 members recorded.")
+    members = page.locator("section.sh-kpi", has_text="More active loyalty members")
+    expect(members.locator("svg circle.measured-dot")).to_have_count(6)
+    expect(members).to_contain_text("90% of the way")
+    assert BenefitMeasurement.objects.count() == count + 1
+    expect(page.locator("#benefits tr", has_text="More active loyalty members")).to_contain_text(re.compile(r"90%"))
+    screenshot(page, "stakeholders-05-closed-project-benefits")
