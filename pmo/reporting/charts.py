@@ -150,7 +150,10 @@ def bubbles(rows: Sequence[Any], *, width: int = 560, height: int = 340) -> Safe
             f'<text x="{54}" y="{y(level) + 4:.1f}" text-anchor="end" fill="{MUTED}">{_money(level)}</text>'
         )
         v = low_v + (high_v - low_v) * i / 4
-        parts.append(f'<text x="{x(v):.1f}" y="{height - 22}" text-anchor="middle" fill="{MUTED}">{_money(v)}</text>')
+        if values:  # no value anywhere: no scale to show
+            parts.append(
+                f'<text x="{x(v):.1f}" y="{height - 22}" text-anchor="middle" fill="{MUTED}">{_money(v)}</text>'
+            )
     parts.append(
         f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" text-anchor="middle" fill="{INK}">'
         "Value (planned benefits)</text>"

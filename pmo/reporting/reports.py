@@ -111,12 +111,13 @@ def build(
     start, end = period_start or default_start, period_end or default_end
     board = dashboard(user, portfolio, today=today)
     projects = [r.project for r in board.rows]
-    costs = dict(
+    totals = (
         CostEntry.objects.filter(project__in=projects, date__gte=start, date__lte=end)
         .values_list("project_id")
         .annotate(total=Sum("amount"))
         .values_list("project_id", "total")
     )
+    costs = {pk: total.quantize(Decimal("0.01")) for pk, total in totals}
     narratives = list(
         StatusReport.objects.filter(
             project__in=projects, state=StatusReport.State.SUBMITTED, period__gte=start.replace(day=1), period__lte=end
@@ -168,6 +169,8 @@ def portfolio_pdf(report: PortfolioReport) -> bytes:
             "money_svg": charts.money_bars(board.years),
             "bubble_svg": charts.bubbles(board.rows),
             "funnel_svg": charts.funnel(board.funnel),
+            # The roadmap's box: as tall as its lanes need, at most what leaves room for the links' table.
+            "roadmap_height": min(150, 16 + 8 * len(report.road.lanes)),
             "roadmap_svg": charts.roadmap(
                 report.road.lanes,
                 report.road.links,
