@@ -37,9 +37,12 @@ class KpiChart:
     end_label: str
 
 
-def _fmt(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text
+def fmt(value: Decimal) -> str:
+    """Decimal("174000.0000") -> "174,000"; Decimal("13.2000") -> "13.2"."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value.normalize():,f}"
 
 
 def kpi_chart(row: BenefitRow, *, width: int = 340, height: int = 150) -> KpiChart:
@@ -61,7 +64,7 @@ def kpi_chart(row: BenefitRow, *, width: int = 340, height: int = 150) -> KpiCha
         return round(float(bottom - (bottom - top) * (value - low) / (high - low)), 1)
 
     points = tuple(
-        Point(x_of(m.measured_on), y_of(m.value), f"{m.measured_on:%d %b %Y}: {_fmt(m.value)} {b.unit}".strip())
+        Point(x_of(m.measured_on), y_of(m.value), f"{m.measured_on:%d %b %Y}: {fmt(m.value)} {b.unit}".strip())
         for m in row.measurements
     )
     return KpiChart(
@@ -76,8 +79,8 @@ def kpi_chart(row: BenefitRow, *, width: int = 340, height: int = 150) -> KpiCha
         target_x=x_of(b.target_date),
         points=points,
         polyline=" ".join(f"{p.x},{p.y}" for p in points),
-        baseline_label=_fmt(b.baseline_value),
-        target_label=_fmt(b.target_value),
+        baseline_label=fmt(b.baseline_value),
+        target_label=fmt(b.target_value),
         start_label=f"{start:%b %Y}",
         end_label=f"{end:%b %Y}",
     )

@@ -264,23 +264,26 @@ class GridDot:
     x: float
     y: float
     gap: int
+    number: int  # the stakeholder's position in the list given (1-based): the register shows the same number
 
 
 def power_interest_grid(stakeholders: Iterable[Stakeholder], *, size: int = 320, pad: int = 30) -> list[GridDot]:
     """Dot positions on an SVG grid: interest along x (1..5), influence (power) up y; dots sharing a cell are
     spread around its centre so each stays clickable."""
     step = (size - 2 * pad) / 5
-    cells: dict[tuple[int, int], list[Stakeholder]] = defaultdict(list)
-    for s in stakeholders:
-        cells[(s.interest, s.influence)].append(s)
-    offsets = [(0, 0), (-9, -9), (9, 9), (9, -9), (-9, 9), (0, -12), (0, 12), (-12, 0), (12, 0)]
+    cells: dict[tuple[int, int], list[tuple[int, Stakeholder]]] = defaultdict(list)
+    for number, s in enumerate(stakeholders, start=1):
+        cells[(s.interest, s.influence)].append((number, s))
+    offsets = [(0, 0), (-11, -11), (11, 11), (11, -11), (-11, 11), (0, -16), (0, 16), (-16, 0), (16, 0)]
     dots = []
     for (interest, influence), members in sorted(cells.items()):
         cx = pad + (interest - 0.5) * step
         cy = size - pad - (influence - 0.5) * step
-        for index, s in enumerate(members):
+        for index, (number, s) in enumerate(members):
             dx, dy = offsets[index % len(offsets)]
-            dots.append(GridDot(stakeholder=s, x=round(cx + dx, 1), y=round(cy + dy, 1), gap=s.engagement_gap))
+            dots.append(
+                GridDot(stakeholder=s, x=round(cx + dx, 1), y=round(cy + dy, 1), gap=s.engagement_gap, number=number)
+            )
     return dots
 
 

@@ -20,6 +20,7 @@ from pmo.core.access import can
 from pmo.core.errors import DomainError, ValidationFailed
 from pmo.portfolio.models import Portfolio, Program, Project
 from pmo.stakeholders import charts, selectors, services
+from pmo.stakeholders.charts import fmt
 from pmo.stakeholders.forms import (
     AnswerForm,
     BenefitForm,
@@ -380,7 +381,7 @@ def project_benefits(request: HttpRequest, pk: int) -> HttpResponse:
                     raise Http404("No such benefit on this project.")
                 try:
                     services.measurement_record(actor=request.user, benefit=benefit, **data)
-                    messages.success(request, f"{benefit.kpi}: {data['value'].normalize():f} {benefit.unit} recorded.")
+                    messages.success(request, f"{benefit.kpi}: {fmt(data['value'])} {benefit.unit} recorded.")
                     return HttpResponseRedirect(request.path + f"#benefit-{benefit.pk}")
                 except DomainError as error:
                     flash(request, error)

@@ -79,7 +79,7 @@ def test_programme_map_communication_sent_and_benefits_realised(page: Page) -> N
     members.get_by_label("Value of Active loyalty members").fill("174000")
     members.get_by_label("Comment").fill("Winter campaign")
     members.get_by_role("button", name="Record measurement").click()
-    expect(page.locator(".message-success")).to_contain_text("Active loyalty members: 174000 members recorded.")
+    expect(page.locator(".message-success")).to_contain_text("Active loyalty members: 174,000 members recorded.")
     members = page.locator("section.sh-kpi", has_text="More active loyalty members")
     expect(members.locator("svg circle.measured-dot")).to_have_count(6)
     expect(members).to_contain_text("90% of the way")

@@ -30,7 +30,8 @@ def test_quadrants_gaps_and_grid(org):
     dots = {dot.stakeholder.name: dot for dot in selectors.power_interest_grid([a, b, c, d, e])}
     assert (dots["Regulator"].x, dots["Regulator"].y) == (108.0, 108.0)
     assert (dots["Sponsor"].x, dots["Sponsor"].y, dots["Sponsor"].gap) == (264.0, 56.0, 2)
-    assert (dots["Board"].x, dots["Board"].y) == (255.0, 47.0)  # spread from Sponsor in the same cell
+    # Board shares Sponsor's cell: spread from it, numbered as given.
+    assert (dots["Board"].x, dots["Board"].y, dots["Board"].number) == (253.0, 45.0, 5)
 
 
 def test_a_person_lends_their_name_and_scope_is_exactly_one(org):

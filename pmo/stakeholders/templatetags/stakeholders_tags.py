@@ -44,3 +44,11 @@ def stakeholders_panel(context: dict[str, Any], obj: Any) -> str:
             "register_url": reverse(f"stakeholders-{kind}", args=[obj.pk]),
         },
     )
+
+
+@register.filter
+def kpi(value: Any) -> str:
+    """A KPI value without trailing zeros, thousands grouped: Decimal("174000.0000") -> "174,000"."""
+    from pmo.stakeholders.charts import fmt
+
+    return "" if value is None else fmt(value)
