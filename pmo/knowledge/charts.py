@@ -25,7 +25,7 @@ STYLE = {
     Dimension.RESOURCES: ("#009E73", "2 3"),
     Dimension.BENEFITS: ("#CC79A7", "8 3 2 3"),
     Dimension.RISK: ("#D55E00", "4 2"),
-    Dimension.REPORTING: ("#56B4E9", "1 2"),
+    Dimension.REPORTING: ("#3d3d3d", "1 3"),
 }
 
 WIDTH, HEIGHT = 640, 260
@@ -42,10 +42,13 @@ def maturity_trend_svg(trend: list[dict[str, Any]]) -> SafeString:
     if not trend:
         return mark_safe("")
     n = len(trend)
-    plot_w = WIDTH - LEFT - RIGHT
+    plot_w = WIDTH - LEFT - RIGHT - 16
+    days = [row["assessment"].assessed_on.toordinal() for row in trend]
+    span = days[-1] - days[0]
 
     def x(i: int) -> float:
-        return LEFT + (plot_w / 2 if n == 1 else i * plot_w / (n - 1))
+        """Time runs left to right: assessments sit at their dates."""
+        return LEFT + 8 + (plot_w / 2 if span == 0 else (days[i] - days[0]) * plot_w / span)
 
     out = [
         f'<svg class="maturity-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
@@ -56,12 +59,16 @@ def maturity_trend_svg(trend: list[dict[str, Any]]) -> SafeString:
         y = _y(level)
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ee"/>')
         out.append(f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#5b6474">{level}</text>')
-    for i, row in enumerate(trend):
-        a = row["assessment"]
+    last_label = 0.0
+    for i in reversed(range(n)):  # the newest keeps its label when two are too close to print both
+        a = trend[i]["assessment"]
+        if i != n - 1 and last_label - x(i) < 56:
+            continue
         out.append(
             f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" fill="#5b6474">'
             f"{a.assessed_on:%b %Y}</text>"
         )
+        last_label = x(i)
     out.append(
         f'<text x="12" y="{TOP + (HEIGHT - TOP - BOTTOM) / 2:.1f}" fill="#5b6474" '
         f'transform="rotate(-90 12 {TOP + (HEIGHT - TOP - BOTTOM) / 2:.1f})" text-anchor="middle">Level</text>'

@@ -70,6 +70,13 @@ def test_trend_chart_svg(db):
     assert ">Jun 2025</text>" in svg and ">Jun 2026</text>" in svg
     assert "<title>Risk: level 5 (01 Jun 2026)</title>" in svg
     assert ">Risk · 5</text>" in svg
+    assert 'cx="52.0"' in svg and 'cx="482.0"' in svg  # the oldest at the left edge, the newest at the right
+    # time runs left to right: an assessment two weeks later sits close to the one before, and only the newer
+    # of two labels that would overlap is printed
+    services.assessment_create(actor=SYSTEM, assessed_on="2026-06-15", title="C", levels=LEVELS)
+    svg = str(charts.maturity_trend_svg(selectors.maturity_trend()))
+    assert svg.count(">Jun 2026</text>") == 1 and ">Jun 2025</text>" in svg
+    assert 'cx="466.1"' in svg  # 1 June 2026: 365 of 379 days along
     assert a.pk != b.pk
 
 
