@@ -283,3 +283,24 @@ def test_baseline_model_is_used(org, closing):
     figures = selectors.closure_figures(closure)
     assert (figures.baseline_name, figures.baseline_finish) == ("", dt.date(2026, 12, 18))
     assert Baseline.objects.count() == 0
+
+
+def test_the_plan_of_an_archived_project_refuses_every_change(org, closing, roles):
+    planning.plan_replace(
+        actor=SYSTEM,
+        project=closing,
+        tasks=[planning.TaskSpec(uid=1, name="Build", duration_minutes=480)],
+        start=timezone.make_aware(dt.datetime(2026, 1, 5, 8)),
+    )
+    services.closure_close(actor=SYSTEM, closure=complete_closure(closing))
+    project = Project.objects.get(pk=closing.pk)
+    task = Task.objects.get(project=project)
+    for role in (Role.PMO_DIRECTOR, Role.PROJECT_MANAGER):
+        user = roles[role]
+        with pytest.raises(PermissionDenied):
+            planning.task_update(actor=user, task=task, name="Rebuild")
+        with pytest.raises(PermissionDenied):
+            planning.task_create(actor=user, project=project, name="One more")
+        with pytest.raises(PermissionDenied):
+            planning.task_delete(actor=user, task=task)
+    assert list(Task.objects.filter(project=project).values_list("name", flat=True)) == ["Build"]
