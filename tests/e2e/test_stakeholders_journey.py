@@ -86,3 +86,18 @@ def test_programme_map_communication_sent_and_benefits_realised(page: Page) -> N
     assert BenefitMeasurement.objects.count() == count + 1
     expect(page.locator("#benefits tr", has_text="More active loyalty members")).to_contain_text(re.compile(r"90%"))
     screenshot(page, "stakeholders-05-closed-project-benefits")
+
+    # 6. The programme's page carries the panel; the mobile app's feedback shows three months of answers.
+    page.goto(f"/programs/{cx.pk}/")
+    panel = page.locator("#stakeholders-panel")
+    expect(panel).to_contain_text("12 stakeholders in the register, 7 with an engagement gap")
+    screenshot(page, "stakeholders-06-programme-panel")
+    app = Project.objects.get(code="DIG-001")
+    page.goto(f"/projects/{app.pk}/stakeholders/")
+    expect(page.locator("#feedback svg.sh-trend circle.trend-dot")).to_have_count(3)
+    screenshot(page, "stakeholders-07-project-feedback")
+    page.locator("#feedback").get_by_role("link", name=re.compile(r"^\d{4}-\d{2}$")).last.click()
+    page.get_by_label("4").check()
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.locator(".message-success")).to_contain_text("your answer is recorded")
+    screenshot(page, "stakeholders-08-survey")
