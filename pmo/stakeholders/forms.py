@@ -96,3 +96,12 @@ class AnswerForm(forms.Form):
         choices=ONE_TO_FIVE, coerce=int, widget=forms.RadioSelect, label="Score (1 very unhappy – 5 very happy)"
     )
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ItemEditForm(ItemForm):
+    next_due = forms.DateField(widget=DATE, label="Next due", required=False)
+    active = forms.BooleanField(required=False, initial=True, help_text="Untick to stop planning it")
+
+
+class BenefitEditForm(BenefitForm):
+    pass

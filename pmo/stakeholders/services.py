@@ -217,6 +217,9 @@ def communication_item_update(
     stakeholders: Iterable[Stakeholder] | None = None,
     **changes: Any,
 ) -> CommunicationItem:
+    active = changes.get("active", item.active)
+    if active and "next_due" in changes and changes["next_due"] is None:
+        raise ValidationFailed({"next_due": "Give the date the communication is next due."})
     m2m = None
     if stakeholders is not None:
         scope = {name: getattr(item, name) for name in SCOPE_FIELDS}

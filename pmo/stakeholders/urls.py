@@ -12,4 +12,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("surveys/<int:pk>/", views.survey_page, name="stakeholders-survey"),
     path("projects/<int:pk>/benefits/", views.project_benefits, name="stakeholders-benefits"),
     path("benefits/", views.benefits, name="stakeholders-benefits-all"),
+    path("communications/<int:pk>/", views.item_detail, name="stakeholders-item"),
+    path("benefits/<int:pk>/", views.benefit_detail, name="stakeholders-benefit"),
 ]

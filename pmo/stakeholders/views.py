@@ -23,7 +23,9 @@ from pmo.stakeholders import charts, selectors, services
 from pmo.stakeholders.charts import fmt
 from pmo.stakeholders.forms import (
     AnswerForm,
+    BenefitEditForm,
     BenefitForm,
+    ItemEditForm,
     ItemForm,
     MeasurementForm,
     SentForm,
@@ -441,5 +443,102 @@ def benefits(request: HttpRequest) -> HttpResponse:
             "portfolio": portfolio,
             "portfolios": Portfolio.objects.order_by("code"),
             "closed_count": sum(1 for line in lines if line.closed),
+        },
+    )
+
+
+# --- one communication item, one benefit ------------------------------------------------------------------
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_sees(request.user)
+    item = _load(CommunicationItem, pk)
+    back = services.scope_url(item)
+    audience = selectors.stakeholders_of(item.scope, with_projects=item.program_id is not None)
+    initial = {
+        "what": item.what,
+        "stakeholders": list(item.stakeholders.all()),
+        "audience_groups": item.audience_groups,
+        "frequency": item.frequency,
+        "channel": item.channel,
+        "sender": item.sender_id,
+        "next_due": item.next_due,
+        "active": item.active,
+    }
+    form = ItemEditForm(prefix="i", audience=audience, initial=initial)
+    if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            try:
+                services.communication_item_delete(actor=request.user, item=item)
+            except DomainError as error:
+                flash(request, error)
+                return HttpResponseRedirect(request.path)
+            messages.success(request, f"'{item.what}' removed from the plan.")
+            return HttpResponseRedirect(back + "#plan")
+        form = ItemEditForm(request.POST, prefix="i", audience=audience)
+        if form.is_valid():
+            try:
+                services.communication_item_update(
+                    actor=request.user,
+                    item=item,
+                    expected_version=int(request.POST.get("version") or item.version),
+                    **form.cleaned_data,
+                )
+                messages.success(request, f"'{item.what}' saved.")
+                return HttpResponseRedirect(back + "#plan")
+            except DomainError as error:
+                form_errors(form, error)
+    return render(
+        request,
+        "stakeholders/item.html",
+        {"item": item, "form": form, "back": back, "can_change": can(request.user, "change", item)},
+    )
+
+
+@login_required
+def benefit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_sees(request.user)
+    benefit = _load(Benefit, pk)
+    back = reverse("stakeholders-benefits", args=[benefit.project_id])
+    fields = ("name", "kpi", "unit", "baseline_value", "target_value", "target_date", "owner", "financial_value")
+    initial = {name: getattr(benefit, name) for name in fields} | {"description": benefit.description}
+    form = BenefitEditForm(prefix="b", initial=initial)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "delete":
+            services.benefit_delete(actor=request.user, benefit=benefit)
+            messages.success(request, f"Benefit '{benefit.name}' removed.")
+            return HttpResponseRedirect(back)
+        if action == "delete-measurement":
+            m = benefit.measurements.filter(pk=int(request.POST.get("measurement") or 0)).first()
+            if m is None:
+                raise Http404("No such measurement of this benefit.")
+            services.measurement_delete(actor=request.user, measurement=m)
+            messages.success(request, f"Measurement of {m.measured_on:%d %b %Y} removed.")
+            return HttpResponseRedirect(request.path)
+        form = BenefitEditForm(request.POST, prefix="b")
+        if form.is_valid():
+            try:
+                services.benefit_update(
+                    actor=request.user,
+                    benefit=benefit,
+                    expected_version=int(request.POST.get("version") or benefit.version),
+                    **form.cleaned_data,
+                )
+                messages.success(request, f"Benefit '{benefit.name}' saved.")
+                return HttpResponseRedirect(back + f"#benefit-{benefit.pk}")
+            except DomainError as error:
+                form_errors(form, error)
+    return render(
+        request,
+        "stakeholders/benefit.html",
+        {
+            "benefit": benefit,
+            "row": selectors.benefit_row(benefit),
+            "form": form,
+            "back": back,
+            "can_change": can(request.user, "change", benefit),
+            "can_delete_measurements": can(request.user, "delete", benefit),
         },
     )

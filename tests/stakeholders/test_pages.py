@@ -160,3 +160,46 @@ def test_panel_on_detail_pages(org, client_for):
     assert (
         'id="stakeholders-panel"' not in client_for(Role.REQUESTER).get(f"/projects/{org['p1'].pk}/").content.decode()
     )
+
+
+def test_item_and_benefit_pages_edit_and_remove(org, client_for):
+    s, item, b = _setup(org)
+    pf = client_for(Role.PORTFOLIO_MANAGER)
+    url = f"/communications/{item.pk}/"
+    assert "Steering pack" in pf.get(url).content.decode()
+    data = {
+        "i-what": "Steering pack",
+        "i-frequency": "quarterly",
+        "i-channel": "report",
+        "i-active": "on",
+        "i-stakeholders": [s.pk],
+        "version": item.version,
+    }
+    missing = pf.post(url, data)
+    assert "Give the date the communication is next due." in missing.content.decode()
+    assert pf.post(url, {**data, "i-next_due": "2027-01-15"}).status_code == 302
+    item.refresh_from_db()
+    assert (item.frequency, item.next_due) == ("quarterly", dt.date(2027, 1, 15))
+    assert client_for(Role.TEAM_MEMBER).post(url, {"action": "delete"}).status_code == 403
+    assert pf.post(url, {"action": "delete"}).status_code == 302 and CommunicationItem.objects.count() == 0
+    pm = client_for(Role.PROJECT_MANAGER)
+    burl = f"/benefits/{b.pk}/"
+    page = pm.get(burl).content.decode()
+    assert "80% of the way" in page and "180" in page
+    m = b.measurements.get()
+    assert pm.post(burl, {"action": "delete-measurement", "measurement": m.pk}).status_code == 302
+    assert BenefitMeasurement.objects.count() == 0
+    bad = pm.post(
+        burl,
+        {
+            "b-name": "More members",
+            "b-kpi": "Members",
+            "b-baseline_value": "5",
+            "b-target_value": "5",
+            "b-target_date": "2027-01-01",
+            "b-financial_value": "10",
+        },
+    )
+    assert "The target must differ from the baseline." in bad.content.decode()
+    assert pm.post(burl, {"action": "delete"}).status_code == 302
+    assert not type(b).objects.exists()
