@@ -121,6 +121,9 @@ class CommunicationItem(ScopedModel):
     sender = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     next_due = models.DateField(null=True, blank=True, help_text="Empty once a one-off communication is sent.")
     active = models.BooleanField(default=True)
+    reminded_for = models.DateField(
+        null=True, blank=True, editable=False, help_text="The due date its sender was last reminded of."
+    )
 
     class Meta:
         ordering = ("next_due", "what", "id")

@@ -410,3 +410,38 @@ def measurement_record(
 @transaction.atomic
 def measurement_delete(*, actor: Any, measurement: BenefitMeasurement) -> None:
     record_delete(actor=actor, obj=measurement)
+
+
+def _reminder_users(item: CommunicationItem) -> list[Any]:
+    """The sender, or where there is none (or they have no account) the manager of the item's project or program."""
+    if item.sender_id and item.sender.user_id:
+        return [item.sender.user]
+    owner = item.project.manager if item.project_id else item.program.manager if item.program_id else None
+    if owner is None and item.portfolio_id:
+        owner = item.portfolio.manager
+    return [owner.user] if owner is not None and owner.user_id else []
+
+
+@transaction.atomic
+def communications_remind(*, actor: Any, today: dt.date | None = None) -> dict[str, int]:
+    """Tell the senders of overdue communications (once per item and due date; running it again tells nobody
+    twice). Returns how many items are overdue and how many reminders were sent."""
+    today = today or timezone.localdate()
+    overdue = list(
+        CommunicationItem.objects.filter(active=True, next_due__lt=today).select_related(
+            "sender__user", "project__manager__user", "program__manager__user", "portfolio__manager__user"
+        )
+    )
+    sent = 0
+    for item in overdue:
+        if item.reminded_for == item.next_due:
+            continue
+        users = _reminder_users(item)
+        if users:
+            sent += notify(
+                users=users,
+                message=f"Overdue communication: '{item.what}' ({item.scope.code}) was due {item.next_due:%d %b %Y}",
+                url=scope_url(item) + "#plan",
+            )
+        CommunicationItem.objects.filter(pk=item.pk).update(reminded_for=item.next_due)
+    return {"overdue": len(overdue), "notified": sent}

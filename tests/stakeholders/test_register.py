@@ -133,3 +133,23 @@ def test_surveys_answers_and_averages(org, roles):
         services.survey_create(actor=SYSTEM, project=org["p1"], period="2026-13")
     assert "period" in bad.value.fields
     assert SurveyResponse.objects.count() == 4
+
+
+def test_overdue_communications_are_reminded_once_per_due_date(org, roles):
+    from django.core.management import call_command
+
+    from pmo.changes.models import Notification
+
+    p1 = {"project": org["p1"]}
+    plan(p1, "Late", due=dt.date(2026, 11, 20), sender=org["person"][Role.TEAM_MEMBER])
+    no_sender = plan(p1, "Orphan", due=dt.date(2026, 12, 1))
+    plan(p1, "Later", due=dt.date(2026, 12, 20))
+    assert services.communications_remind(actor=SYSTEM) == {"overdue": 2, "notified": 2}
+    member_note = Notification.objects.get(recipient=roles[Role.TEAM_MEMBER])
+    assert member_note.message == "Overdue communication: 'Late' (P1) was due 20 Nov 2026"
+    assert member_note.url == f"/projects/{org['p1'].pk}/stakeholders/#plan"
+    assert Notification.objects.filter(recipient=roles[Role.PROJECT_MANAGER]).count() == 1  # P1's manager
+    assert services.communications_remind(actor=SYSTEM) == {"overdue": 2, "notified": 0}
+    services.communication_record_sent(actor=SYSTEM, item=no_sender, sent_on=dt.date(2026, 12, 2))
+    call_command("communications_remind", "--date", "2027-01-05")  # "Orphan" next due 1 Jan 2027, "Later" 20 Dec
+    assert Notification.objects.filter(recipient=roles[Role.PROJECT_MANAGER]).count() == 3
