@@ -160,7 +160,9 @@ def bubbles(rows: Sequence[Any], *, width: int = 560, height: int = 340) -> Safe
         f'<text x="12" y="{top + plot_h / 2:.1f}" text-anchor="middle" fill="{INK}" '
         f'transform="rotate(-90 12 {top + plot_h / 2:.1f})">Risk (expected cost)</text>'
     )
-    ordered = sorted(rows, key=lambda r: (-float(r.budget), r.project.code))  # the big ones behind
+    # Red on top (always clickable), then amber, then the rest; within a colour the big ones behind.
+    layer = {"red": 3, "amber": 2, "green": 1}
+    ordered = sorted(rows, key=lambda r: (layer.get(r.overall, 0), -float(r.budget), r.project.code))
     unvalued = [r.project.pk for r in sorted(rows, key=lambda r: r.project.code) if r.value is None]
     for r in ordered:
         radius = 4 + 16 * math.sqrt(float(r.budget) / biggest)
