@@ -203,3 +203,27 @@ def test_item_and_benefit_pages_edit_and_remove(org, client_for):
     assert "The target must differ from the baseline." in bad.content.decode()
     assert pm.post(burl, {"action": "delete"}).status_code == 302
     assert not type(b).objects.exists()
+
+
+def test_portfolio_register_and_stakeholder_page(org, client_for):
+    s = services.stakeholder_create(actor=SYSTEM, portfolio=org["portfolio"], name="CFO", interest=2, influence=5)
+    pf = client_for(Role.PORTFOLIO_MANAGER)
+    page = pf.get(f"/portfolios/{org['portfolio'].pk}/stakeholders/").content.decode()
+    assert "CFO" in page and "Keep satisfied" in page and "No communications planned." in page
+    url = f"/stakeholders/{s.pk}/"
+    assert "Keep satisfied" in pf.get(url).content.decode()
+    data = {
+        "s-name": "CFO",
+        "s-interest": "4",
+        "s-influence": "5",
+        "s-current_engagement": "neutral",
+        "s-desired_engagement": "supportive",
+        "version": s.version,
+    }
+    assert client_for(Role.EXECUTIVE).post(url, data).status_code == 403
+    s.refresh_from_db()
+    assert s.interest == 2
+    assert pf.post(url, data).status_code == 302
+    s.refresh_from_db()
+    assert (s.interest, s.quadrant) == (4, "manage closely")
+    assert pf.post(url, {"action": "delete"}).status_code == 302 and not Stakeholder.objects.exists()
