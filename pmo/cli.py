@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "pmo.commands.select",
     "pmo.commands.evm",
     "pmo.commands.risk",
+    "pmo.commands.backup",
     "pmo.reporting.cli",
 )
 
