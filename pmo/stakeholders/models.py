@@ -44,6 +44,17 @@ class ScopedModel(BusinessModel):
         return self.project or self.program or self.portfolio  # type: ignore[return-value]
 
     @property
+    def register_url(self) -> str:
+        """The page of the register and communication plan this record belongs to."""
+        from django.urls import reverse
+
+        if self.project_id:
+            return reverse("stakeholders-project", args=[self.project_id])
+        if self.program_id:
+            return reverse("stakeholders-program", args=[self.program_id])
+        return reverse("stakeholders-portfolio", args=[self.portfolio_id])
+
+    @property
     def owning_portfolio_id(self) -> int | None:
         if self.project_id:
             return self.project.portfolio_id

@@ -80,11 +80,7 @@ def _scope(project: Project | None, program: Program | None, portfolio: Portfoli
 
 
 def scope_url(obj: Any) -> str:
-    if obj.project_id:
-        return reverse("stakeholders-project", args=[obj.project_id])
-    if obj.program_id:
-        return reverse("stakeholders-program", args=[obj.program_id])
-    return reverse("stakeholders-portfolio", args=[obj.portfolio_id])
+    return str(obj.register_url)
 
 
 # --- stakeholder register ---------------------------------------------------------------------------------
