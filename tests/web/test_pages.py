@@ -33,6 +33,7 @@ def test_navigation_shows_only_permitted_areas(client_for, org):
         "Projects",
         "Strategy",
         "Proposals",
+        "Templates",  # the PMO's policies and templates are for everyone to read
     ]
     html = client_for(Role.PMO_ANALYST).get("/").content.decode()
     assert ">People</a>" in html and ">Organisation</a>" in html
