@@ -83,6 +83,7 @@ def closure_start(*, actor: Any, project: Project, reason: str, killed: bool = F
                 users=[manager],
                 message=f"The closure of {project} has started: write the report and hold the lessons-learned session.",
                 url=url,
+                kind="gate",
             )
         )
     return closure
