@@ -140,7 +140,7 @@ def bubbles(rows: Sequence[Any], *, width: int = 560, height: int = 340) -> Safe
     if band:
         parts.append(
             f'<rect x="{60}" y="{top}" width="{band - 8}" height="{plot_h}" fill="#f5f7fa"/>'
-            f'<text x="{60 + (band - 8) / 2:.1f}" y="{height - 22}" text-anchor="middle" fill="{MUTED}">'
+            f'<text x="{60 + (band - 8) / 2:.1f}" y="{top + 12}" text-anchor="middle" fill="{MUTED}">'
             "no value yet</text>"
         )
     for i in range(5):
