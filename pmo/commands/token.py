@@ -21,7 +21,12 @@ def run_token_create(args: argparse.Namespace) -> int:
         print(f"pmo token create: no user named {args.username!r}", file=sys.stderr)
         return 2
     try:
-        _token, plaintext = token_create(user=user, name=args.name)
+        _token, plaintext = token_create(
+            user=user,
+            name=args.name,
+            scope="read" if args.read_only else "write",
+            expires_in_days=args.days,
+        )
     except ValidationFailed as error:
         print(f"pmo token create: {error.message}", file=sys.stderr)
         return 2
@@ -39,4 +44,6 @@ def add_parsers(subparsers: Any) -> None:
     )
     create.add_argument("username", metavar="USERNAME")
     create.add_argument("--name", default="command line", help="a label to recognise the token by")
+    create.add_argument("--read-only", action="store_true", help="the token may only read (GET)")
+    create.add_argument("--days", type=int, default=None, help="valid for this many days (default: until revoked)")
     create.set_defaults(handler=run_token_create)

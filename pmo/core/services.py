@@ -3,6 +3,7 @@ personal API tokens. Each app's services build on these and add their own rules.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
@@ -154,15 +155,31 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
-    """Create a token for `user`; returns the record and the plaintext token, which is never stored."""
+MAX_TOKEN_DAYS = 366
+
+
+def token_create(
+    *, user: Any, name: str, scope: str = ApiToken.Scope.WRITE, expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for `user`, read-only or read-write, valid for `expires_in_days` (None: until revoked);
+    returns the record and the plaintext token, which is never stored."""
+    errors = {}
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed({"name": "Give the token a name, such as the script that will use it."})
-    if len(name) > 100:
-        raise ValidationFailed({"name": "At most 100 characters."})
+        errors["name"] = "Give the token a name, such as the script that will use it."
+    elif len(name) > 100:
+        errors["name"] = "At most 100 characters."
+    if scope not in ApiToken.Scope.values:
+        errors["scope"] = "Choose read or write."
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        errors["expires_in_days"] = f"Between 1 and {MAX_TOKEN_DAYS} days."
+    if errors:
+        raise ValidationFailed(errors)
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=plaintext[:12], digest=_digest(plaintext))
+    expires_at = None if expires_in_days is None else timezone.now() + dt.timedelta(days=expires_in_days)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=plaintext[:12], digest=_digest(plaintext), scope=scope, expires_at=expires_at
+    )
     return token, plaintext
 
 
@@ -179,18 +196,25 @@ def token_revoke(*, user: Any, token_id: int) -> ApiToken:
     return token
 
 
-def token_authenticate(plaintext: str) -> Any | None:
-    """The active user owning this token, or None."""
+def token_lookup(plaintext: str) -> ApiToken | None:
+    """The active (not revoked, not expired) token of an active user, or None."""
     if not plaintext.startswith(TOKEN_PREFIX):
         return None
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
         .filter(digest=_digest(plaintext), revoked_at__isnull=True, user__is_active=True)
+        .exclude(expires_at__lte=now)
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def token_authenticate(plaintext: str) -> Any | None:
+    """The active user owning this token, or None."""
+    token = token_lookup(plaintext)
+    return None if token is None else token.user

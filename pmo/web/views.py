@@ -265,7 +265,15 @@ def account(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "create":
-                _token, new_token = token_create(user=request.user, name=request.POST.get("name", ""))
+                days = (request.POST.get("expires_in_days") or "").strip()
+                if days and not days.isdigit():
+                    raise ValidationFailed({"expires_in_days": "Give a number of days, or leave it empty."})
+                _token, new_token = token_create(
+                    user=request.user,
+                    name=request.POST.get("name", ""),
+                    scope=request.POST.get("scope", "read"),
+                    expires_in_days=int(days) if days else None,
+                )
                 messages.success(request, "Token created. Copy it now: it will not be shown again.")
             elif action == "revoke":
                 token_revoke(user=request.user, token_id=int(request.POST.get("token_id", "0")))

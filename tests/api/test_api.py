@@ -269,3 +269,38 @@ def test_openapi_document_lists_every_endpoint():
     operation_ids = [op["operationId"] for item in paths.values() for op in item.values()]
     assert len(operation_ids) == len(set(operation_ids))
     assert Client().get("/api/v1/docs").status_code == 200
+
+
+def test_a_read_only_token_reads_and_changes_nothing(roles, org):
+    token = token_create(user=roles[Role.PROJECT_MANAGER], name="dashboards", scope="read", expires_in_days=30)[1]
+    status, body = api(Client(), "get", "/projects", **bearer(token))
+    assert status == 200 and [p["code"] for p in body["items"]] == ["P1", "P2"]
+    before = database_state()
+    status, body = api(Client(), "patch", f"/projects/{org['p1'].pk}", {"name": "Renamed"}, **bearer(token))
+    assert (status, body["code"]) == (403, "permission_denied")
+    assert body["message"] == "This API token is read-only: create a read-write token to make changes."
+    assert database_state() == before
+
+
+def test_an_expired_token_is_refused(roles, org):
+    record, token = token_create(user=roles[Role.PROJECT_MANAGER], name="old", expires_in_days=1)
+    assert api(Client(), "get", "/projects", **bearer(token))[0] == 200
+    ApiToken.objects.filter(pk=record.pk).update(expires_at="2026-01-01T00:00:00Z")
+    assert api(Client(), "get", "/projects", **bearer(token))[0] == 401
+
+
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"scope": "admin"}, {"scope": ["Choose read or write."]}),
+        ({"expires_in_days": 0}, {"expires_in_days": ["Between 1 and 366 days."]}),
+        ({"name": " "}, {"name": ["Give the token a name, such as the script that will use it."]}),
+    ],
+)
+def test_bad_token_requests_name_the_field(roles, fields, errors):
+    from pmo.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as error:
+        token_create(user=roles[Role.PROJECT_MANAGER], **{"name": "x", **fields})
+    assert error.value.fields == errors
+    assert not ApiToken.objects.exists()
