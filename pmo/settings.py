@@ -6,6 +6,7 @@ ALLOWED_HOSTS comma-separated, default "127.0.0.1,localhost"
 DEBUG         "1"/"true" to enable, default off
 """
 
+import datetime as dt
 import os
 import warnings
 from pathlib import Path
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_tasks",
     "ninja",
     "pmo.core",
@@ -65,7 +67,19 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling: after 5 failed attempts for one user name from one address, that pair is locked out
+# for 15 minutes (a success resets the count). The lock-out page says so; an administrator can lift it
+# early with `pmo manage axes_reset_username USERNAME`.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "pmo.urls"
 WSGI_APPLICATION = "pmo.wsgi.application"

@@ -207,3 +207,25 @@ def test_every_detail_and_list_page_renders(client_for, org):
         ):
             assert client.get(path).status_code == 200, path
     assert client.get("/org-units/").status_code == 200
+
+
+def test_sign_in_is_locked_after_five_failures(roles):
+    from django.test import Client
+
+    user = roles[Role.PROJECT_MANAGER]
+    user.set_password("right-horse-battery")
+    user.save()
+    client = Client()
+    for _ in range(4):
+        page = client.post("/login/", {"username": "pm", "password": "wrong"})
+        assert page.status_code == 200 and "That username and password do not match" in page.content.decode()
+    locked = client.post("/login/", {"username": "pm", "password": "wrong"})
+    assert locked.status_code == 429
+    assert "Too many sign-in attempts" in locked.content.decode()
+    # Even the right password is refused while the lock lasts; another user name is not affected.
+    assert client.post("/login/", {"username": "pm", "password": "right-horse-battery"}).status_code == 429
+    assert "_auth_user_id" not in client.session
+    other = roles[Role.EXECUTIVE]
+    other.set_password("another-long-secret")
+    other.save()
+    assert client.post("/login/", {"username": "exec", "password": "another-long-secret"}).status_code == 302
