@@ -285,7 +285,22 @@ def survey_create(*, actor: Any, project: Project, period: str, question: str = 
         fields["question"] = question
     if Survey.objects.filter(project=project, period=period).exists():
         raise ValidationFailed({"period": f"{project.code} already has a survey for {period}."})
-    return record_create(actor=actor, model=Survey, fields=fields, allowed=("project", "period", "question"))
+    survey = record_create(actor=actor, model=Survey, fields=fields, allowed=("project", "period", "question"))
+    users = _stakeholder_users(project)
+    if users:
+        url = reverse("stakeholders-survey", args=[survey.pk])
+        message = f"Your view is asked: {project.code} satisfaction survey {period}"
+        transaction.on_commit(lambda: notify(users=users, message=message, url=url))
+    return survey
+
+
+def _stakeholder_users(project: Project) -> list[Any]:
+    """The accounts of the people in the project's register and in its program's."""
+    where = Stakeholder.objects.filter(project=project)
+    if project.program_id:
+        where = where | Stakeholder.objects.filter(program_id=project.program_id)
+    people = where.filter(person__user__isnull=False).select_related("person__user")
+    return [s.person.user for s in people]
 
 
 @transaction.atomic

@@ -153,3 +153,20 @@ def test_overdue_communications_are_reminded_once_per_due_date(org, roles):
     services.communication_record_sent(actor=SYSTEM, item=no_sender, sent_on=dt.date(2026, 12, 2))
     call_command("communications_remind", "--date", "2027-01-05")  # "Orphan" next due 1 Jan 2027, "Later" 20 Dec
     assert Notification.objects.filter(recipient=roles[Role.PROJECT_MANAGER]).count() == 3
+
+
+def test_opening_a_survey_asks_the_registered_people(org, roles, django_capture_on_commit_callbacks):
+    from pmo.changes.models import Notification
+
+    services.stakeholder_create(
+        actor=SYSTEM, program=org["program"], person=org["person"][Role.EXECUTIVE], interest=4, influence=5
+    )
+    add({"project": org["p1"]}, "Outsider without an account")
+    with django_capture_on_commit_callbacks(execute=True):
+        survey = services.survey_create(actor=SYSTEM, project=org["p1"], period="2026-12")
+    note = Notification.objects.get()
+    assert (note.recipient, note.message, note.url) == (
+        roles[Role.EXECUTIVE],
+        "Your view is asked: P1 satisfaction survey 2026-12",
+        f"/surveys/{survey.pk}/",
+    )
