@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -41,7 +42,9 @@ def _check_period(start: dt.date | None, end: dt.date | None) -> None:
 
 def _save_archive(archive: ReportArchive, content: bytes, name: str) -> ReportArchive:
     """Store the file and the row together: a failure removes the file again."""
-    path = default_storage.save(f"reports/{timezone.localdate():%Y/%m}/{name}", ContentFile(content))
+    # A folder of its own per report, so the file keeps its plain name (no suffix added by the storage).
+    folder = f"reports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex[:12]}"
+    path = default_storage.save(f"{folder}/{name}", ContentFile(content))
     try:
         with transaction.atomic():
             archive.file.name = path

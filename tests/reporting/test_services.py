@@ -2,6 +2,7 @@
 that change nothing."""
 
 import datetime as dt
+import re
 from io import StringIO
 from typing import Any
 
@@ -22,7 +23,7 @@ def test_report_generate_archives_the_file(board: dict[str, Any], roles: Any) ->
     assert (archive.kind, archive.format, archive.title) == ("portfolio", "xlsx", "Portfolio status report — Digital")
     assert (archive.period_start, archive.period_end) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
     assert archive.filename == "portfolio-report-dig-2026-11-30.xlsx"
-    assert archive.file.name == "reports/2026/12/portfolio-report-dig-2026-11-30.xlsx"
+    assert re.fullmatch(r"reports/2026/12/[0-9a-f]{12}/portfolio-report-dig-2026-11-30\.xlsx", archive.file.name)
     with archive.file.open("rb") as handle:
         assert len(handle.read()) == archive.size > 4000
     assert archive.created_by == roles[Role.PORTFOLIO_MANAGER]
