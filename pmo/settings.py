@@ -162,10 +162,23 @@ NINJA_PAGINATION_PER_PAGE = 50
 # (8: what bench/bench_dslib.py measured the method with).
 PMO_REFERENCE_CLASS_MIN_PROJECTS = int(os.environ.get("PMO_REFERENCE_CLASS_MIN_PROJECTS", "8"))
 
-# Set SECURE_COOKIES=1 when pmo is served over HTTPS (see docs/deployment.md).
-SESSION_COOKIE_SECURE = _env_flag("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Set HTTPS=1 (or the older SECURE_COOKIES=1) when pmo is served over HTTPS: cookies only over HTTPS,
+# plain HTTP redirected, browsers told to remember it (HSTS). Behind a reverse proxy that terminates TLS,
+# also set TRUST_X_FORWARDED_PROTO=1 so that pmo knows the original request was HTTPS.
+HTTPS = _env_flag("HTTPS") or _env_flag("SECURE_COOKIES")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and _env_flag("SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000")) if HTTPS else 0
+# On by default for a site served only over HTTPS; set HSTS_INCLUDE_SUBDOMAINS=0 / HSTS_PRELOAD=0 when
+# other sites of the domain still serve plain HTTP (see docs/deployment.md before turning preload on).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and _env_flag("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and _env_flag("HSTS_PRELOAD", True)
+if _env_flag("TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # E-mail (scheduled reports): written as files under var/mail by default; set EMAIL_HOST (and EMAIL_PORT,

@@ -65,3 +65,26 @@ def test_manage_runs_django_commands(tmp_path):
     result = run("manage", "check", PMO_DATA_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_deployment_check_is_clean_with_production_settings(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")},
+        "SECRET_KEY": "a-long-random-production-key-" + "x7Q2pL9vR4sT8wY1zA6bC3dE5fG0hJ" * 2,
+        "ALLOWED_HOSTS": "pmo.example.org",
+        "HTTPS": "1",
+        "PMO_DATA_DIR": str(tmp_path),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "pmo", "manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "System check identified no issues (0 silenced)." in done.stdout
