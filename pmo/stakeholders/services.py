@@ -198,7 +198,10 @@ def communication_item_create(
         user = sender.user
         transaction.on_commit(
             lambda: notify(
-                users=[user], message=f"You send '{item.what}' ({item.get_frequency_display()})", url=scope_url(item)
+                users=[user],
+                message=f"You send '{item.what}' ({item.get_frequency_display()})",
+                url=scope_url(item),
+                kind="assignment",
             )
         )
     return item
@@ -413,6 +416,7 @@ def measurement_record(
                 users=[owner_user],
                 message=f"{benefit.kpi} of {benefit.project.code} measured: {value} {benefit.unit}".strip(),
                 url=url,
+                kind="report",
             )
         )
     return measurement
@@ -453,6 +457,7 @@ def communications_remind(*, actor: Any, today: dt.date | None = None) -> dict[s
                 users=users,
                 message=f"Overdue communication: '{item.what}' ({item.scope.code}) was due {item.next_due:%d %b %Y}",
                 url=scope_url(item) + "#plan",
+                kind="action",
             )
         CommunicationItem.objects.filter(pk=item.pk).update(reminded_for=item.next_due)
     return {"overdue": len(overdue), "notified": sent}
