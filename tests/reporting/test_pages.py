@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
@@ -124,6 +125,13 @@ def test_list_export_follows_the_filters_and_columns(board: dict[str, Any], clie
     rows = _csv(client.get(f"/projects/?portfolio={board['portfolio'].pk}&sort=-code&export=csv"))
     assert rows[0][:2] == ["Code", "Name"]
     assert [r[0] for r in rows[1:]] == ["P2", "P1"]  # the page's filter and sort, every row
+    # The same rows and cells as the page shows (its table's first two columns).
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    shown = [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)][:2]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+    assert shown == [r[:2] for r in rows[1:]]
     response = client.get(f"/projects/?portfolio={board['portfolio'].pk}&export=xlsx")
     assert response["Content-Disposition"] == 'attachment; filename="projects-2026-12-03.xlsx"'
     book = load_workbook(io.BytesIO(response.content))
