@@ -85,10 +85,20 @@ def context(browser: Browser, demo: str) -> Iterator[BrowserContext]:
 
 @pytest.fixture
 def page(context: BrowserContext) -> Iterator[Page]:
-    """A fresh tab; the test errors if a page raised a JavaScript error or a static file failed to load."""
+    """A fresh tab; the test errors if a page raised a JavaScript error, a static file failed to load or the
+    Content-Security-Policy blocked something."""
     page = context.new_page()
     failures: list[str] = []
     page.on("pageerror", lambda error: failures.append(f"JavaScript error: {error}"))
+    # The pages must work under the Content-Security-Policy: the browser reports what it blocks.
+    page.on(
+        "console",
+        lambda message: (
+            failures.append(f"blocked by the Content-Security-Policy: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page.on(
         "response",
         lambda response: (

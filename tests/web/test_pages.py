@@ -229,3 +229,11 @@ def test_sign_in_is_locked_after_five_failures(roles):
     other.set_password("another-long-secret")
     other.save()
     assert client.post("/login/", {"username": "exec", "password": "another-long-secret"}).status_code == 302
+
+
+def test_pages_carry_the_security_headers(client_for):
+    response = client_for(Role.PMO_ANALYST).get("/projects/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    assert (response["X-Frame-Options"], response["X-Content-Type-Options"]) == ("DENY", "nosniff")
+    assert response["Referrer-Policy"] == "same-origin"
