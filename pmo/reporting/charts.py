@@ -198,6 +198,48 @@ def bubbles(rows: Sequence[Any], *, width: int = 560, height: int = 340) -> Safe
     return mark_safe("".join(parts))
 
 
+def milestone_timeline(
+    milestones: Sequence[Any], first: dt.date, last: dt.date, today: dt.date, *, width: int = 520
+) -> SafeString:
+    """Milestones across projects on one time axis: a row per project, a diamond per milestone (green done,
+    red late, dark due), each linking to its project; the red line is today."""
+    if not milestones:
+        return mark_safe("")
+    codes = sorted({m.project.code for m in milestones})
+    left, right, top, row = 70, 12, 22, 18
+    height = top + row * len(codes) + 8
+    span = width - left - right
+    parts = [_open(width, height, "Milestones across the projects", "chart milestone-timeline")]
+    month = first.replace(day=1)
+    while month <= last:
+        if month >= first:
+            mx = _day_x(month, first, last, left, span)
+            parts.append(
+                f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{top - 6}" y2="{height - 4}" stroke="{LINE}"/>'
+                f'<text x="{mx + 2:.1f}" y="{top - 9}" fill="{MUTED}" font-size="10">{month:%b}</text>'
+            )
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    for i, code in enumerate(codes):
+        y = top + row * i + row / 2
+        parts.append(f'<text x="4" y="{y + 4:.1f}" fill="{INK}">{escape(code)}</text>')
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#f0f2f6"/>')
+    tx = _day_x(today, first, last, left, span)
+    parts.append(
+        f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{top - 6}" y2="{height - 4}" stroke="{RAG["red"]}" stroke-width="1.5"/>'
+    )
+    fills = {"done": RAG["green"], "late": RAG["red"], "due": INK}
+    for m in milestones:
+        mx = _day_x(m.day, first, last, left, span)
+        y = top + row * codes.index(m.project.code) + row / 2
+        parts.append(
+            f'<a href="{escape(m.url)}" class="milestone milestone-{m.status}">'
+            f'<path d="M{mx:.1f},{y - 6:.1f} l6,6 l-6,6 l-6,-6 z" fill="{fills.get(m.status, INK)}">'
+            f"<title>{escape(m.project.code)} {escape(m.name)}: {m.day:%d %b %Y} ({m.status})</title></path></a>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
 def health_grid(rows: Sequence[Any], *, width: int = 520) -> SafeString:
     """The health matrix as a picture (for the PDF): one row per project, a dot per dimension and overall."""
     if not rows:

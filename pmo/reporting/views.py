@@ -17,8 +17,8 @@ from pmo.core.access import can, require
 from pmo.core.errors import DomainError, ValidationFailed
 from pmo.portfolio.models import Portfolio, Program, Project
 from pmo.reporting import charts, reports, services
+from pmo.reporting.dashboard import MILESTONE_AHEAD_DAYS, MILESTONE_PAST_DAYS, sees_dashboard
 from pmo.reporting.dashboard import dashboard as build_dashboard
-from pmo.reporting.dashboard import sees_dashboard
 from pmo.reporting.models import ReportArchive, ReportFormat, ReportSubscription
 from pmo.reporting.roadmap import roadmap as build_roadmap
 
@@ -73,6 +73,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "money_svg": charts.money_bars(board.years),
             "funnel_svg": charts.funnel(board.funnel, link=reverse("proposals-list")),
             "bubble_svg": charts.bubbles(board.rows),
+            "milestones_svg": charts.milestone_timeline(
+                board.milestones,
+                board.today - dt.timedelta(days=MILESTONE_PAST_DAYS),
+                board.today + dt.timedelta(days=MILESTONE_AHEAD_DAYS),
+                board.today,
+            ),
             "can_produce": can(request.user, "produce_report", ReportArchive),
         },
     )
