@@ -19,6 +19,7 @@ def test_dashboard_page(board: dict[str, Any], client_for: Any) -> None:
     # Every bubble and every health cell drills down to its project.
     p1 = f"/projects/{board['p1'].pk}/"
     assert f'<a href="{p1}" class="bubble bubble-red" data-project="P1">' in html
+    assert f'<a href="{p1}" class="milestone milestone-late">' in html
     assert html.count(f'href="{p1}"') >= 7
     assert 'id="health-matrix"' in html and 'id="top-risks"' in html and 'id="overdue-gates"' in html
     assert "No gate review is past its planned date." in html
