@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -157,9 +157,74 @@ def latest_reports(projects: list[Project]) -> dict[int, StatusReport]:
     return latest
 
 
-def health(project: Project, report: StatusReport | None) -> tuple[dict[str, str], str]:
-    """The RAG per dimension and overall, and where it comes from ("report" or "suggested")."""
-    suggested = suggest_rag(changes.project_metrics(project), changes.thresholds_for(project.portfolio_id))
+class Thresholds:
+    """pmo.changes.selectors.thresholds_for, read once per portfolio."""
+
+    def __init__(self) -> None:
+        self._rules: dict[int | None, dict[str, Any]] = {}
+
+    def __call__(self, portfolio_id: int | None) -> dict[str, Any]:
+        if portfolio_id not in self._rules:
+            self._rules[portfolio_id] = changes.thresholds_for(portfolio_id)
+        return self._rules[portfolio_id]
+
+
+def metrics_for(projects: list[Project]) -> dict[int, dict[str, Any]]:
+    """pmo.changes.selectors.project_metrics of many projects in a few queries (the same figures: the test
+    suite compares them project by project): the latest snapshot's indices, milestone slip (only projects
+    with a baseline and a plan can have one), open critical/high issues, change requests awaiting a
+    decision, and the lateness of the deliverables each project waits for."""
+    from pmo.changes.models import OPEN_ISSUE_STATUSES, ChangeRequest, Issue
+    from pmo.planning.models import Baseline, CrossProjectLink, Plan
+    from pmo.portfolio.models import Priority
+
+    snapshots = control.latest_snapshots(projects)
+    issues = dict(
+        Issue.objects.filter(project__in=projects, status__in=OPEN_ISSUE_STATUSES, priority__lte=Priority.HIGH)
+        .values_list("project_id")
+        .annotate(n=Count("id"))
+        .values_list("project_id", "n")
+    )
+    pending = dict(
+        ChangeRequest.objects.filter(project__in=projects, state=ChangeRequest.State.ASSESSED)
+        .values_list("project_id")
+        .annotate(n=Count("id"))
+        .values_list("project_id", "n")
+    )
+    waits = dict(
+        CrossProjectLink.objects.filter(consumer__project__in=projects)
+        .values_list("consumer__project_id")
+        .annotate(late=Max("late_days"))
+        .values_list("consumer__project_id", "late")
+    )
+    baselined = set(Baseline.objects.filter(project__in=projects).values_list("project_id", flat=True))
+    baselined &= set(Plan.objects.filter(project__in=projects).values_list("project_id", flat=True))
+    out = {}
+    for project in projects:
+        snapshot = snapshots.get(project.pk)
+
+        def index(name: str, snapshot: Any = snapshot) -> float | None:
+            value = getattr(snapshot, name, None)
+            return None if value is None else round(float(value), 3)
+
+        out[project.pk] = {
+            "spi": index("spi"),
+            "cpi": index("cpi"),
+            "spi_t": index("spi_t"),
+            "milestone_slip_days": changes.milestone_slip_days(project) if project.pk in baselined else None,
+            "open_high_issues": issues.get(project.pk, 0),
+            "pending_changes": pending.get(project.pk, 0),
+            "dependency_slip_days": waits.get(project.pk),
+        }
+    return out
+
+
+def health(
+    project: Project, report: StatusReport | None, metrics: dict[str, Any] | None, rules: dict[str, Any]
+) -> tuple[dict[str, str], str]:
+    """The RAG per dimension and overall, and where it comes from ("report" or "suggested"). A submitted
+    report rates every dimension; the metrics' suggestion fills in for a project without one."""
+    suggested = suggest_rag(metrics, rules) if metrics is not None else {}
     out: dict[str, str] = {}
     for dimension in (*DIMENSIONS, "overall"):
         reported = getattr(report, f"{dimension}_rag", "") if report else ""
@@ -168,6 +233,10 @@ def health(project: Project, report: StatusReport | None) -> tuple[dict[str, str
         known = [out[d] for d in DIMENSIONS if out[d] != "unknown"]
         out["overall"] = changes_worst(known)
     return out, "report" if report else "suggested"
+
+
+def _complete(report: StatusReport) -> bool:
+    return all(getattr(report, f"{d}_rag") for d in DIMENSIONS)
 
 
 def changes_worst(colours: list[str]) -> str:
@@ -204,6 +273,9 @@ def threat_exposure(user: Any, projects: list[Project]) -> dict[int, Decimal]:
 
 def health_rows(user: Any, projects: list[Project]) -> list[HealthRow]:
     reports = latest_reports(projects)
+    unreported = [p for p in projects if p.pk not in reports or not _complete(reports[p.pk])]
+    metrics = metrics_for(unreported)
+    rules = Thresholds()
     snapshots = control.latest_snapshots(projects)
     exposure = threat_exposure(user, projects)
     values = planned_values(projects)
@@ -216,14 +288,14 @@ def health_rows(user: Any, projects: list[Project]) -> list[HealthRow]:
     rows = []
     for project in projects:
         report = reports.get(project.pk)
-        colours, source = health(project, report)
+        colours, source = health(project, report, metrics.get(project.pk), rules(project.portfolio_id))
         snapshot = snapshots.get(project.pk)
         rows.append(
             HealthRow(
                 project=project,
                 source=source,
                 period=report.period if report else None,
-                performance=control.rag(snapshot, changes.thresholds_for(project.portfolio_id)),
+                performance=control.rag(snapshot, rules(project.portfolio_id)),
                 budget=project.budget or Decimal("0.00"),
                 value=values.get(project.pk),
                 exposure=exposure.get(project.pk, Decimal("0.00")),
@@ -391,7 +463,16 @@ def benefits(portfolio: Portfolio | None) -> list[Any] | None:
 
 
 def visible_projects(user: Any, portfolio: Portfolio | None = None) -> list[Project]:
-    return control.measured_projects(user, portfolio_id=portfolio.pk if portfolio else None)
+    """The projects past the proposal stage whose figures the user may see (pmo.control's rule), with what
+    the pages show of them read in the same query."""
+    return with_people(control.measured_projects(user, portfolio_id=portfolio.pk if portfolio else None))
+
+
+def with_people(projects: list[Project]) -> list[Project]:
+    ids = [p.pk for p in projects]
+    found = Project.objects.filter(pk__in=ids).select_related("portfolio", "program", "manager")
+    by_id = {p.pk: p for p in found}
+    return [by_id[pk] for pk in ids]
 
 
 def dashboard(user: Any, portfolio: Portfolio | None = None, *, today: dt.date | None = None) -> Dashboard:

@@ -14,7 +14,7 @@ from pmo.control import selectors as control
 from pmo.planning.links import links_of
 from pmo.planning.models import Task
 from pmo.portfolio.models import LifecycleState, Portfolio, Program, Project
-from pmo.reporting.dashboard import Milestone, milestones, project_url, visible_projects
+from pmo.reporting.dashboard import Milestone, milestones, project_url, visible_projects, with_people
 
 STATE_COLOURS = {
     "initiating": "#7c5cc4",
@@ -152,7 +152,7 @@ def roadmap(
 ) -> Roadmap:
     today = today or timezone.localdate()
     if program is not None:
-        projects = control.measured_projects(user, program_id=program.pk)
+        projects = with_people(control.measured_projects(user, program_id=program.pk))
     else:
         projects = visible_projects(user, portfolio)
     projects = [p for p in projects if p.state != "closed"]

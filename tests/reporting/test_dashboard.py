@@ -104,3 +104,14 @@ def test_what_each_role_sees(board: dict[str, Any], roles: Any) -> None:
         "months": [dt.date(2026, 12, 1), *(dt.date(2027, m, 1) for m in range(1, 6))],
         "rows": [],
     }
+
+
+def test_batched_metrics_are_those_of_the_changes_app(board: dict[str, Any]) -> None:
+    from pmo.changes.selectors import project_metrics
+
+    projects = [board["p1"], board["p2"], board["p3"]]
+    batched = dash.metrics_for(projects)
+    for project in projects:
+        assert batched[project.pk] == project_metrics(project), project.code
+    assert batched[board["p3"].pk]["dependency_slip_days"] == 4
+    assert batched[board["p1"].pk]["cpi"] == 0.88
