@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "pmo.commands.evm",
     "pmo.commands.risk",
     "pmo.commands.backup",
+    "pmo.commands.worker",
     "pmo.reporting.cli",
 )
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_tasks",
+    "django_tasks_db",
     "ninja",
     "pmo.core",
     "pmo.resources",
@@ -174,7 +175,17 @@ LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks run inside the request by default (one machine, nothing else to start). With
+# TASKS_BACKEND=database they are queued in the database and run by `pmo worker` processes, on this or
+# other machines (see docs/deployment.md).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
 
 NINJA_PAGINATION_PER_PAGE = 50
 
