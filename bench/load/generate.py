@@ -72,7 +72,8 @@ def generate(args: argparse.Namespace, log: Callable[[str], None] = print) -> di
     from pmo.control.models import CostEntry, CostRate, TimeEntry, Timesheet
     from pmo.core.roles import Role
     from pmo.core.services import token_create
-    from pmo.planning.models import Assignment, Dependency, Task
+    from pmo.planning.models import Assignment, Dependency, Plan, Task
+    from pmo.planning.services import plan_schedule, standard_calendar
     from pmo.portfolio.models import Portfolio, Program, Project, StrategicObjective
     from pmo.resources.models import CapacityPeriod, JobRole, OrgUnit, Person, PersonProfile, PersonSkill, Skill
     from pmo.risks.models import Risk
@@ -205,7 +206,13 @@ def generate(args: argparse.Namespace, log: Callable[[str], None] = print) -> di
                     percent_complete=pct,
                     actual_start=begin_at if pct > 0 else None,
                     actual_finish=end_at if pct == 100 else None,
-                    is_critical=n % 7 == 0,
+                    early_start=begin_at,
+                    early_finish=end_at,
+                    late_start=begin_at,
+                    late_finish=end_at,
+                    total_float_minutes=0,
+                    free_float_minutes=0,
+                    is_critical=True,
                 )
             )
     tasks = _bulk(Task, task_rows)
@@ -227,6 +234,31 @@ def generate(args: argparse.Namespace, log: Callable[[str], None] = print) -> di
         ),
     )
     step("assignments", n)
+
+    # --- plans: by default marked scheduled with the generated dates, as the CPM gives them for a plain
+    # finish-to-start chain (every task critical, no float); --schedule runs the real CPM on each plan, as the
+    # plan page does on its first visit (slow: Django's bulk_update of the task rows dominates).
+    calendar = standard_calendar()
+    scheduled_at = None if args.schedule else timezone.now()
+    _bulk(
+        Plan,
+        (
+            Plan(
+                project=p,
+                calendar=calendar,
+                start=dt.datetime.combine(p.planned_start, dt.time(8), tz),
+                next_uid=len(tasks_of.get(p.pk, ())) + 1,
+                scheduled_start=tasks_of[p.pk][0].start if p.pk in tasks_of else None,
+                scheduled_finish=tasks_of[p.pk][-1].finish if p.pk in tasks_of else None,
+                scheduled_at=scheduled_at,
+            )
+            for p in projects
+        ),
+    )
+    if args.schedule:
+        for project in projects:
+            plan_schedule(project=project)
+    step("plans scheduled" if args.schedule else "plans", len(projects))
 
     # --- 5 years of timesheets: one per person and week, on a project running that week ----------------------
     weeks = []
@@ -294,6 +326,8 @@ def generate(args: argparse.Namespace, log: Callable[[str], None] = print) -> di
         CostEntry.objects.bulk_create(cost_rows, batch_size=BATCH)
         entries += len(entry_rows)
         labour += len(cost_rows)
+        if sheets % 100_000 < len(created):
+            log(f"    ... {sheets:,} timesheets   ({time.perf_counter() - started:6.1f} s)")
     step("timesheets", sheets)
     step("time entries", entries)
 
@@ -377,6 +411,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--years", type=float, default=5, help="years of timesheets and actuals")
     parser.add_argument("--risks", type=int, default=10_000)
     parser.add_argument("--entries-per-week", type=int, default=5, help="time entries per timesheet (days)")
+    parser.add_argument(
+        "--schedule",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="run the CPM on every plan (about 0.6 s each) instead of marking the generated dates scheduled",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), help="default: today")
 

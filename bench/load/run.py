@@ -125,6 +125,7 @@ def _inside(args: argparse.Namespace) -> int:
         f"--risks={args.risks}",
         f"--entries-per-week={args.entries_per_week}",
         f"--seed={args.seed}",
+        "--schedule" if args.schedule else "--no-schedule",
         f"--today={args.today.isoformat()}",
     ]
     print(f"generating: {' '.join(gen_flags)}", flush=True)
