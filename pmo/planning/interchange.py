@@ -159,8 +159,9 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def _task_uids(plan: ProjectPlan) -> dict[str, int]:
-    """Task numbers for pmo: the file's own UIDs where they are whole numbers, else 1, 2, 3… in file order."""
-    if all(t.uid.isdigit() and int(t.uid) > 0 for t in plan.tasks):
+    """Task numbers for pmo: the file's own UIDs where they are whole numbers that fit a task number (ASCII
+    digits, 1 .. 2**31 - 1), else 1, 2, 3… in file order."""
+    if all(t.uid.isascii() and t.uid.isdigit() and 0 < int(t.uid) < 2**31 for t in plan.tasks):
         return {t.uid: int(t.uid) for t in plan.tasks}
     return {t.uid: index for index, t in enumerate(plan.tasks, start=1)}
 
