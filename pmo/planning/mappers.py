@@ -122,9 +122,12 @@ def network_of(loaded: LoadedPlan, task_calendars: dict[int, WorkingCalendar] | 
 
 
 def write_schedule(loaded: LoadedPlan, schedule: Schedule) -> None:
-    """Store the computed dates on the task rows (derived fields; not audited)."""
+    """Store the computed dates on the task rows (derived fields; not audited). Only the rows whose values
+    changed are written: Django's bulk_update builds a CASE per field and row, which dominated re-scheduling
+    (bench/load: about 0.6 s for 100 tasks)."""
     changed: list[Task] = []
     for task in loaded.tasks:
+        before = [getattr(task, name) for name in SCHEDULE_FIELDS]
         result = schedule.tasks[str(task.uid)]
         task.start = to_aware(result.start)
         task.finish = to_aware(result.finish)
@@ -136,8 +139,10 @@ def write_schedule(loaded: LoadedPlan, schedule: Schedule) -> None:
         task.free_float_minutes = result.free_float_minutes
         task.is_critical = result.critical
         task.is_summary = result.is_summary
-        changed.append(task)
-    Task.objects.bulk_update(changed, SCHEDULE_FIELDS, batch_size=500)
+        if [getattr(task, name) for name in SCHEDULE_FIELDS] != before:
+            changed.append(task)
+    if changed:
+        Task.objects.bulk_update(changed, SCHEDULE_FIELDS, batch_size=500)
 
 
 SCHEDULE_FIELDS: Iterable[str] = (
