@@ -53,7 +53,11 @@ def _rows_of(filename: str, content: bytes) -> list[list[Any]]:
             dialect: Any = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+        reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        try:
+            return [list(r) for r in reader]
+        except csv.Error as error:  # a field over the csv module's size limit, a stray carriage return...
+            raise ValidationFailed({f"row {reader.line_num}": f"Not a readable CSV line: {error}."}) from None
     raise ValidationFailed({"file": "Upload a .csv or .xlsx file."})
 
 
@@ -137,7 +141,7 @@ def parse_cost_file(filename: str, content: bytes, *, task_uids: set[int]) -> li
         if cell("task") is not None:
             try:
                 task_uid = int(float(str(cell("task")).strip()))
-            except ValueError:
+            except (ValueError, OverflowError):  # OverflowError: "inf", "1e400"
                 errors[f"row {number}, task"] = [f"{cell('task')!r} is not a task number."]
             else:
                 if task_uid not in task_uids:
