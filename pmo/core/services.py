@@ -102,7 +102,7 @@ def record_update(
             raise StaleVersion(
                 f"{obj._meta.verbose_name} {obj} was changed by someone else "
                 f"(you edited version {expected_version}, it is now version {current_version}).",
-                details={"current_version": current_version},
+                details={"current_version": current_version, "current": audit.snapshot(obj)},
             )
         before = audit.snapshot(obj, _m2m_names(obj, m2m))
         for name, value in changes.items():

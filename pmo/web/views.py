@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.core import audit
 from pmo.core.access import can, person_id_of, require, roles_of
-from pmo.core.errors import DomainError, ValidationFailed
+from pmo.core.errors import DomainError, StaleVersion, ValidationFailed
 from pmo.core.models import ApiToken, AuditEvent
 from pmo.core.services import token_create, token_revoke
 from pmo.web.areas import Area, Column, Section
@@ -157,9 +157,40 @@ def _save_form(request: HttpRequest, area: Area, form: Any, obj: Any | None) -> 
         for name, msgs in error.fields.items():
             for msg in msgs:
                 form.add_error(name if name in form.fields else None, msg)
+    except StaleVersion as error:
+        _show_conflict(form, obj, data, m2m, error)
     except DomainError as error:
         form.add_error(None, error.message)
     return None
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list | tuple | set) or hasattr(value, "all"):
+        items = value.all() if hasattr(value, "all") else value
+        return ", ".join(sorted(str(v) for v in items)) or "—"
+    return str(value)
+
+
+def _show_conflict(form: Any, obj: Any, data: dict[str, Any], m2m: dict[str, Any], error: StaleVersion) -> None:
+    """Someone saved the record since this form was opened: say so, list the fields where what is saved now
+    differs from what this person typed, and arm the form with the current version, so that saving again
+    is a deliberate choice to overwrite."""
+    current = type(obj).objects.get(pk=obj.pk)
+
+    def readable(name: str, value: Any) -> str:
+        choices = dict(getattr(current._meta.get_field(name), "flatchoices", None) or ())
+        return _shown(choices.get(value, value))
+
+    form.conflict = [
+        (form.fields[name].label or name, readable(name, mine), readable(name, getattr(current, name)))
+        for name, mine in {**data, **m2m}.items()
+        if name in form.fields and _shown(mine) != _shown(getattr(current, name))
+    ]
+    form.add_error(None, f"{error.message} Check what changed below; saving again keeps your values.")
+    form.data = form.data.copy()
+    form.data["version"] = str(current.version)
 
 
 @login_required

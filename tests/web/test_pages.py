@@ -237,3 +237,57 @@ def test_pages_carry_the_security_headers(client_for):
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
     assert (response["X-Frame-Options"], response["X-Content-Type-Options"]) == ("DENY", "nosniff")
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_two_writers_never_silently_overwrite_each_other(client_for, roles, org):
+    """Two people open the same project's edit page; the first saves; the second is told, sees what changed,
+    keeps nothing silently, and overwrites only by saving again deliberately."""
+    pm, director = client_for(Role.PROJECT_MANAGER), client_for(Role.PMO_DIRECTOR)
+    url = f"/projects/{org['p1'].pk}/edit/"
+    for client in (pm, director):
+        assert client.get(url).context["form"]["version"].value() == 1
+    base = {
+        "code": "P1",
+        "portfolio": org["portfolio"].pk,
+        "program": org["program"].pk,
+        "manager": roles[Role.PROJECT_MANAGER].person.pk,
+        "methodology": "waterfall",
+        "budget": "1250000.00",
+        "currency": "EUR",
+        "priority": 3,
+        "health": "unknown",
+        "version": 1,
+    }
+    assert director.post(url, {**base, "name": "Mobile app (phase 1)", "health": "amber"}).status_code == 302
+    second = pm.post(url, {**base, "name": "Mobile banking app"})
+    assert second.status_code == 200
+    assert second.context["form"].conflict == [
+        ("Name", "Mobile banking app", "Mobile app (phase 1)"),
+        ("Health", "Not assessed", "Amber"),
+    ]
+    assert second.context["form"]["version"].value() == "2"
+    saved = Project.objects.get(pk=org["p1"].pk)
+    assert (saved.name, saved.health, saved.version) == ("Mobile app (phase 1)", "amber", 2)
+    # Saving again, knowingly, overwrites; the history keeps both writes.
+    again = pm.post(url, {**base, "name": "Mobile banking app", "version": 2})
+    assert again.status_code == 302
+    saved.refresh_from_db()
+    assert (saved.name, saved.health, saved.version) == ("Mobile banking app", "unknown", 3)
+
+
+def test_the_api_answers_a_stale_write_with_409_and_the_current_state(roles, org):
+    from django.test import Client
+
+    from pmo.core.services import token_create
+
+    token = token_create(user=roles[Role.PROJECT_MANAGER], name="t")[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    services.project_update(actor=roles[Role.PMO_DIRECTOR], project=org["p1"], name="Changed meanwhile")
+    response = client.patch(
+        f"/api/v1/projects/{org['p1'].pk}", {"name": "Mine", "version": 1}, content_type="application/json"
+    )
+    body = response.json()
+    assert (response.status_code, body["code"]) == (409, "stale_version")
+    assert body["details"]["current_version"] == 2
+    assert (body["details"]["current"]["name"], body["details"]["current"]["code"]) == ("Changed meanwhile", "P1")
+    assert Project.objects.get(pk=org["p1"].pk).name == "Changed meanwhile"
