@@ -22,7 +22,7 @@ from pmo.core.errors import ValidationFailed
 class ListParams(Schema):
     q: str | None = Field(None, description="Search text (code, name)")
     ordering: str | None = Field(None, description="Sort field; prefix '-' for descending")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=500)
 
 

@@ -1,5 +1,6 @@
 """Every API error leaves as {"code", "message", "details"}."""
 
+import traceback
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -52,7 +53,18 @@ def install(api: NinjaAPI) -> None:
         codes = {400: "bad_request", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed"}
         return error_response(api, request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
+    def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # An id or number beyond what the database stores (SQLite: 64 bits) can name no record: the
+        # input is wrong, not the server. Any other overflow stays a server error.
+        frames = traceback.extract_tb(exc.__traceback__)
+        if not frames or "/django/db/" not in frames[-1].filename.replace("\\", "/"):
+            raise exc
+        return error_response(
+            api, request, 422, "validation_error", "Invalid input: a number is too large.", {"fields": {}}
+        )
+
     api.add_exception_handler(NinjaValidationError, on_validation)
+    api.add_exception_handler(OverflowError, on_overflow)
     api.add_exception_handler(DomainError, on_domain)
     api.add_exception_handler(PermissionDenied, on_denied)
     api.add_exception_handler(Http404, on_not_found)

@@ -1,7 +1,8 @@
-from ninja import NinjaAPI
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Router
 
 import pmo
-from pmo.api import errors
+from pmo.api import errors, openapi
 from pmo.api.auth import API_AUTH
 from pmo.changes.api import router as changes_router
 from pmo.control.api import router as control_router
@@ -32,6 +33,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 errors.install(api)
+openapi.install()
 api.add_router("/", account_router)
 api.add_router("/", portfolio_router)
 api.add_router("/", resources_router)
@@ -48,3 +50,17 @@ api.add_router("/", governance_router)
 api.add_router("/", knowledge_router)
 api.add_router("/", stakeholders_router)
 api.add_router("/", reporting_router)
+
+# Last: any other path under the API (an unknown endpoint, or a path parameter of the wrong type such as
+# /projects/abc) answers with the JSON error shape rather than Django's HTML page.
+fallback_router = Router()
+
+
+@fallback_router.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+)
+def not_found(request: HttpRequest, rest: str) -> None:
+    raise Http404(f"No API endpoint at {request.path}.")
+
+
+api.add_router("/", fallback_router)

@@ -274,7 +274,7 @@ def put_thresholds(request: HttpRequest, pk: int, payload: list[ThresholdIn]) ->
     return _thresholds_out(portfolio)
 
 
-class DeviationOut(Schema):
+class ChangeDeviationOut(Schema):
     id: int
     project: CodeRef
     metric: Metric
@@ -310,7 +310,7 @@ class DeviationFilters(Schema):
     project_id: int | None = None
 
 
-@router.get("/deviations", response={200: list[DeviationOut], **ERRORS}, operation_id="deviations_list")
+@router.get("/deviations", response={200: list[ChangeDeviationOut], **ERRORS}, operation_id="deviations_list")
 def list_deviations(request: HttpRequest, filters: Query[DeviationFilters]) -> Any:
     _control(request)
     qs = selectors.deviations(filters.status or None, filters.portfolio_id)
@@ -352,7 +352,9 @@ class AcknowledgeIn(Schema):
 
 
 @router.post(
-    "/deviations/{int:pk}/acknowledge", response={200: DeviationOut, **ERRORS}, operation_id="deviations_acknowledge"
+    "/deviations/{int:pk}/acknowledge",
+    response={200: ChangeDeviationOut, **ERRORS},
+    operation_id="deviations_acknowledge",
 )
 def acknowledge(request: HttpRequest, pk: int, payload: AcknowledgeIn) -> Any:
     deviation = _get(request, Deviation, pk)
@@ -536,7 +538,7 @@ class AssessIn(Schema):
     schedule_impact_days: int | None = None
 
 
-class DecideIn(Schema):
+class ChangeDecideIn(Schema):
     decision: str = Field(description='"approved", "rejected" or "deferred"')
     comment: str
 
@@ -594,7 +596,7 @@ def assess_change(request: HttpRequest, pk: int, payload: AssessIn) -> Any:
     operation_id="change_requests_decide",
     summary="The change board approves, rejects or defers (approval: new budget and baseline)",
 )
-def decide_change(request: HttpRequest, pk: int, payload: DecideIn) -> Any:
+def decide_change(request: HttpRequest, pk: int, payload: ChangeDecideIn) -> Any:
     change = _get(request, ChangeRequest, pk)
     change = services.change_request_decide(
         actor=request.user, change=change, decision=payload.decision, comment=payload.comment

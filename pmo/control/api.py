@@ -629,6 +629,10 @@ class CostRateIO(Schema):
     rate_per_hour: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
 
 
+class CostRateIn(CostRateIO):
+    """The input twin: its OpenAPI schema (number or string) differs from the output's (string)."""
+
+
 @router.get(
     "/people/{int:pk}/cost-rate",
     response={200: CostRateIO, **ERRORS},
@@ -650,7 +654,7 @@ def read_cost_rate(request: HttpRequest, pk: int) -> Any:
     description="Used when timesheets are approved; past labour costs keep the rate they were approved at.",
     operation_id="cost_rate_update",
 )
-def update_cost_rate(request: HttpRequest, pk: int, payload: CostRateIO) -> Any:
+def update_cost_rate(request: HttpRequest, pk: int, payload: CostRateIn) -> Any:
     person = Person.objects.filter(pk=pk).first()
     if person is None or not can(request.user, "view", person):
         raise Http404(f"No person with id {pk}.")

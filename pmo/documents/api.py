@@ -229,7 +229,7 @@ def templates_fill(request: HttpRequest, pk: int, project_id: int) -> Any:
 # --- documents ---------------------------------------------------------------------------------------------
 
 
-class VersionOut(Schema):
+class DocumentVersionOut(Schema):
     number: int
     status: Status
     note: str
@@ -267,7 +267,7 @@ class DocumentOut(Schema):
 
 
 class DocumentDetailOut(DocumentOut):
-    versions: list[VersionOut]
+    versions: list[DocumentVersionOut]
     approvals: list[ApprovalOut]
 
 
@@ -483,7 +483,7 @@ class TextVersionIn(Schema):
 
 @router.get(
     "/documents/{int:pk}/versions",
-    response={200: list[VersionOut], **ERRORS},
+    response={200: list[DocumentVersionOut], **ERRORS},
     summary="A document's versions, newest first",
     operation_id="document_versions_list",
 )
@@ -494,7 +494,7 @@ def versions_list(request: HttpRequest, pk: int) -> Any:
 
 @router.post(
     "/documents/{int:pk}/versions",
-    response={201: VersionOut, **ERRORS},
+    response={201: DocumentVersionOut, **ERRORS},
     summary="Save a new text version",
     operation_id="document_versions_add_text",
 )
@@ -508,7 +508,7 @@ def versions_add_text(request: HttpRequest, pk: int, payload: TextVersionIn) -> 
 
 @router.post(
     "/documents/{int:pk}/versions/upload",
-    response={201: VersionOut, **ERRORS},
+    response={201: DocumentVersionOut, **ERRORS},
     summary="Upload a file as the next version (multipart: file, note)",
     description=f"At most {services.MAX_UPLOAD_BYTES // 1048576} MB; types {', '.join(services.ALLOWED_EXTENSIONS)}.",
     operation_id="document_versions_upload",
@@ -542,7 +542,7 @@ class SubmitIn(Schema):
     comment: str = ""
 
 
-class DecisionIn(Schema):
+class DocumentDecisionIn(Schema):
     comment: str = ""
 
 
@@ -566,7 +566,7 @@ def documents_submit(request: HttpRequest, pk: int, payload: SubmitIn) -> Any:
     summary="Take a document out of review (back to draft)",
     operation_id="documents_withdraw",
 )
-def documents_withdraw(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
+def documents_withdraw(request: HttpRequest, pk: int, payload: DocumentDecisionIn) -> Any:
     document = _document(request, pk)
     services.document_withdraw(actor=request.user, document=document, comment=payload.comment)
     return document_detail_out(_document(request, pk))
@@ -578,7 +578,7 @@ def documents_withdraw(request: HttpRequest, pk: int, payload: DecisionIn) -> An
     summary="Approve the version under review (named approvers only; the sponsor for the charter)",
     operation_id="documents_approve",
 )
-def documents_approve(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
+def documents_approve(request: HttpRequest, pk: int, payload: DocumentDecisionIn) -> Any:
     document = _document(request, pk)
     services.document_decide(actor=request.user, document=document, decision="approve", comment=payload.comment)
     return document_detail_out(_document(request, pk))
@@ -590,7 +590,7 @@ def documents_approve(request: HttpRequest, pk: int, payload: DecisionIn) -> Any
     summary="Reject the version under review, saying why (back to draft)",
     operation_id="documents_reject",
 )
-def documents_reject(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
+def documents_reject(request: HttpRequest, pk: int, payload: DocumentDecisionIn) -> Any:
     document = _document(request, pk)
     services.document_decide(actor=request.user, document=document, decision="reject", comment=payload.comment)
     return document_detail_out(_document(request, pk))
@@ -602,7 +602,7 @@ def documents_reject(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
     summary="Retire a document (kept readable, takes no new versions)",
     operation_id="documents_supersede",
 )
-def documents_supersede(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
+def documents_supersede(request: HttpRequest, pk: int, payload: DocumentDecisionIn) -> Any:
     document = _document(request, pk)
     services.document_supersede(actor=request.user, document=document, comment=payload.comment)
     return document_detail_out(_document(request, pk))
@@ -618,7 +618,7 @@ class BaselineItemOut(Schema):
     download_url: str
 
 
-class BaselineOut(Schema):
+class ConfigBaselineOut(Schema):
     id: int
     project: CodeRef
     label: str
@@ -628,7 +628,7 @@ class BaselineOut(Schema):
     items: list[BaselineItemOut]
 
 
-class BaselineIn(Schema):
+class ConfigBaselineIn(Schema):
     label: str
     note: str = ""
 
@@ -656,7 +656,7 @@ def baseline_out(b: DocumentBaseline) -> dict[str, Any]:
 
 @router.get(
     "/projects/{int:pk}/document-baselines",
-    response={200: list[BaselineOut], **ERRORS},
+    response={200: list[ConfigBaselineOut], **ERRORS},
     summary="A project's baselined document sets, newest first",
     operation_id="project_document_baselines_list",
 )
@@ -667,12 +667,12 @@ def baselines_list(request: HttpRequest, pk: int) -> Any:
 
 @router.post(
     "/projects/{int:pk}/document-baselines",
-    response={201: BaselineOut, **ERRORS},
+    response={201: ConfigBaselineOut, **ERRORS},
     summary="Freeze the approved version of each document under a label (a gate's name)",
     description="The project's manager, the manager of its portfolio or the PMO director.",
     operation_id="project_document_baselines_create",
 )
-def baselines_create(request: HttpRequest, pk: int, payload: BaselineIn) -> Any:
+def baselines_create(request: HttpRequest, pk: int, payload: ConfigBaselineIn) -> Any:
     project = _project(request, pk)
     baseline = services.documents_baseline(actor=request.user, project=project, label=payload.label, note=payload.note)
     return 201, baseline_out(baseline)

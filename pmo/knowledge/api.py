@@ -307,7 +307,7 @@ def knowledge_search(request: HttpRequest, filters: Query[SearchFilters]) -> Any
 # --- closures --------------------------------------------------------------------------------------------
 
 
-class ObjectiveOut(Schema):
+class ClosureObjectiveOut(Schema):
     objective: str
     met: str
     comment: str
@@ -336,7 +336,7 @@ class ClosureOut(Schema):
     status: Closure.Status
     objectives_met: str
     objectives_comment: str
-    objectives: list[ObjectiveOut]
+    objectives: list[ClosureObjectiveOut]
     final_cost: Decimal | None
     actual_finish: dt.date | None
     benefits_handed_over: str
@@ -440,16 +440,18 @@ def get_closure(request: HttpRequest, pk: int) -> Any:
     return closure_out(request, _closure(request, pk))
 
 
-class ObjectiveIn(Schema):
+class ClosureObjectiveIn(Schema):
     objective: str
     met: Literal["yes", "partly", "no", ""] = ""
     comment: str = ""
 
 
-class ReportIn(Schema):
+class ClosureReportIn(Schema):
     objectives_met: Literal["yes", "partly", "no", ""] = ""
     objectives_comment: str = ""
-    objectives: list[ObjectiveIn] | None = Field(None, description="Per objective (replaces the list when given)")
+    objectives: list[ClosureObjectiveIn] | None = Field(
+        None, description="Per objective (replaces the list when given)"
+    )
     final_cost: Decimal | None = Field(None, ge=0, description="Null: the actual costs recorded on the project")
     actual_finish: dt.date | None = Field(None, description="Null: the tasks' latest actual finish")
     benefits_handed_over: str = ""
@@ -463,7 +465,7 @@ class ReportIn(Schema):
     operation_id="closure_report",
     summary="Write the closure report (the whole report: fields left out are emptied)",
 )
-def put_report(request: HttpRequest, pk: int, payload: ReportIn) -> Any:
+def put_report(request: HttpRequest, pk: int, payload: ClosureReportIn) -> Any:
     closure = _closure(request, pk)
     data = payload.dict()
     version = data.pop("version")
@@ -497,7 +499,7 @@ def put_session(request: HttpRequest, pk: int, payload: SessionIn) -> Any:
     return closure_out(request, closure)
 
 
-class CloseIn(Schema):
+class ClosureCloseIn(Schema):
     comment: str = ""
 
 
@@ -507,7 +509,7 @@ class CloseIn(Schema):
     operation_id="closure_close",
     summary="Close the project (409 naming what is missing while the report or session is incomplete)",
 )
-def close_closure(request: HttpRequest, pk: int, payload: CloseIn) -> Any:
+def close_closure(request: HttpRequest, pk: int, payload: ClosureCloseIn) -> Any:
     closure = services.closure_close(actor=request.user, closure=_closure(request, pk), comment=payload.comment)
     closure.project.refresh_from_db()
     return closure_out(request, closure)

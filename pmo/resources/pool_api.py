@@ -160,7 +160,7 @@ class LevelOut(Schema):
     level: int
 
 
-class PeriodOut(Schema):
+class PoolPeriodOut(Schema):
     start: dt.date
     hours_per_week: Decimal | None
     fte: Decimal | None
@@ -188,7 +188,7 @@ class PoolProfileOut(Schema):
     non_project_percent: Decimal
     capacity_today: Decimal
     skills: list[LevelOut]
-    capacity_periods: list[PeriodOut]
+    capacity_periods: list[PoolPeriodOut]
     absences: list[AbsenceOut]
     gaps: list[GapOut]
 
@@ -507,7 +507,7 @@ def list_gaps(request: HttpRequest, unit_id: int | None = None, role_id: int | N
     ]
 
 
-class PlanOut(Schema):
+class PoolPlanOut(Schema):
     id: int
     person: Ref
     skill: Ref
@@ -544,13 +544,13 @@ def _plan_out(p: TrainingPlan) -> dict[str, Any]:
     }
 
 
-@router.get("/training-plans", response={200: list[PlanOut], **ERRORS}, operation_id="training_plans_list")
+@router.get("/training-plans", response={200: list[PoolPlanOut], **ERRORS}, operation_id="training_plans_list")
 def list_plans(request: HttpRequest, status: str = "", person_id: int | None = None) -> Any:
     _pool(request)
     return [_plan_out(p) for p in selectors.plans(status=status, person_id=person_id)]
 
 
-@router.post("/training-plans", response={201: PlanOut, **ERRORS}, operation_id="training_plans_create")
+@router.post("/training-plans", response={201: PoolPlanOut, **ERRORS}, operation_id="training_plans_create")
 def create_plan(request: HttpRequest, payload: PlanIn) -> Any:
     plan = services.training_plan_create(
         actor=request.user,
@@ -564,7 +564,7 @@ def create_plan(request: HttpRequest, payload: PlanIn) -> Any:
 
 
 @router.post(
-    "/training-plans/{int:pk}/complete", response={200: PlanOut, **ERRORS}, operation_id="training_plans_complete"
+    "/training-plans/{int:pk}/complete", response={200: PoolPlanOut, **ERRORS}, operation_id="training_plans_complete"
 )
 def complete_plan(request: HttpRequest, pk: int, payload: CompleteIn) -> Any:
     _pool(request)

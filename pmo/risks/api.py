@@ -331,7 +331,7 @@ def rate_risk(request: HttpRequest, pk: int, payload: RateIn) -> Any:
     return _out(request, risk)
 
 
-class AssessmentOut(Schema):
+class RiskAssessmentOut(Schema):
     assessed_on: dt.date
     probability: int
     impact: int
@@ -345,14 +345,14 @@ class AssessmentOut(Schema):
 
 @router.get(
     "/risks/{int:pk}/assessments",
-    response={200: list[AssessmentOut], **ERRORS},
+    response={200: list[RiskAssessmentOut], **ERRORS},
     operation_id="risks_assessments",
     summary="The risk's ratings, oldest first (its trend)",
 )
 def assessments(request: HttpRequest, pk: int) -> Any:
     return [
         {
-            **{f: getattr(a, f) for f in AssessmentOut.model_fields if f != "assessed_by"},
+            **{f: getattr(a, f) for f in RiskAssessmentOut.model_fields if f != "assessed_by"},
             "assessed_by": (a.assessed_by.get_username() if a.assessed_by_id else None),
         }
         for a in _risk(request, pk).assessments.all()
@@ -450,14 +450,14 @@ def patch_action(request: HttpRequest, pk: int, payload: ActionPatch) -> Any:
     return action_out(services.risk_action_update(actor=request.user, action=action, expected_version=version, **data))
 
 
-class CheckOut(Schema):
+class RiskCheckOut(Schema):
     overdue: int
     notified: int
 
 
 @router.post(
     "/risk-actions/check",
-    response={200: CheckOut, **ERRORS},
+    response={200: RiskCheckOut, **ERRORS},
     operation_id="risk_actions_check",
     summary="Notify the owners of overdue actions, once per action (PMO; idempotent)",
 )
@@ -558,6 +558,20 @@ class ScalesIO(Schema):
     escalation_score: int
 
 
+# The input twins: an input Decimal is documented as number or string, an output one as string.
+class ProbabilityLevelIn(ProbabilityLevelIO):
+    pass
+
+
+class ImpactLevelIn(ImpactLevelIO):
+    pass
+
+
+class ScalesIn(ScalesIO):
+    probability: list[ProbabilityLevelIn]
+    impact: list[ImpactLevelIn]
+
+
 def scales_out(scales: Scales) -> dict[str, Any]:
     return {
         "probability": [{"level": p.level, "label": p.label, "percent": p.percent} for p in scales.probability],
@@ -590,7 +604,7 @@ def get_scales(request: HttpRequest, pk: int) -> Any:
     operation_id="risk_scales_set",
     summary="Set the portfolio's scales (3 to 10 levels each) and escalation score",
 )
-def put_scales(request: HttpRequest, pk: int, payload: ScalesIO) -> Any:
+def put_scales(request: HttpRequest, pk: int, payload: ScalesIn) -> Any:
     portfolio = _portfolio(request, pk)
     data = payload.dict()
     services.risk_scales_set(
@@ -603,7 +617,7 @@ def put_scales(request: HttpRequest, pk: int, payload: ScalesIO) -> Any:
     return scales_out(selectors.scales_for(portfolio.pk))
 
 
-class CellOut(Schema):
+class RiskCellOut(Schema):
     probability: int
     impact: int
     score: int
@@ -612,9 +626,9 @@ class CellOut(Schema):
     risk_ids: list[int]
 
 
-class HeatMapOut(Schema):
+class RiskHeatMapOut(Schema):
     scales: ScalesIO
-    cells: list[CellOut] = Field(description="Rows from the highest probability, cells from the lowest impact")
+    cells: list[RiskCellOut] = Field(description="Rows from the highest probability, cells from the lowest impact")
     total: int
 
 
@@ -640,7 +654,7 @@ def _heat_map(scales: Scales, risk_rows: list[selectors.RiskRow], residual: bool
 
 @router.get(
     "/portfolios/{int:pk}/risk-heatmap",
-    response={200: HeatMapOut, **ERRORS},
+    response={200: RiskHeatMapOut, **ERRORS},
     operation_id="risk_heatmap_portfolio",
     summary="The portfolio's heat map: risks per probability x impact cell",
 )
@@ -661,7 +675,7 @@ def portfolio_heat_map(request: HttpRequest, pk: int, filters: Query[HeatMapFilt
 
 @router.get(
     "/projects/{int:pk}/risk-heatmap",
-    response={200: HeatMapOut, **ERRORS},
+    response={200: RiskHeatMapOut, **ERRORS},
     operation_id="risk_heatmap_project",
     summary="A project's heat map (its own register)",
 )

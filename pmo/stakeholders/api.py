@@ -423,12 +423,12 @@ class SurveyPatch(Schema):
     is_open: bool
 
 
-class AnswerIn(Schema):
+class SurveyAnswerIn(Schema):
     score: int = Field(ge=1, le=5)
     comment: str = ""
 
 
-class AnswerOut(Schema):
+class SurveyAnswerOut(Schema):
     id: int
     survey_id: int
     respondent: str
@@ -477,7 +477,7 @@ def patch_survey(request: HttpRequest, pk: int, payload: SurveyPatch) -> Any:
 
 
 @router.get(
-    "/surveys/{int:pk}/responses", response={200: list[AnswerOut], **ERRORS}, operation_id="survey_answers_list"
+    "/surveys/{int:pk}/responses", response={200: list[SurveyAnswerOut], **ERRORS}, operation_id="survey_answers_list"
 )
 def list_answers(request: HttpRequest, pk: int) -> Any:
     survey = _get(request, Survey, pk)
@@ -486,11 +486,11 @@ def list_answers(request: HttpRequest, pk: int) -> Any:
 
 @router.post(
     "/surveys/{int:pk}/responses",
-    response={201: AnswerOut, **ERRORS},
+    response={201: SurveyAnswerOut, **ERRORS},
     operation_id="survey_answer",
     summary="The caller's answer (answering again replaces it)",
 )
-def answer(request: HttpRequest, pk: int, payload: AnswerIn) -> Any:
+def answer(request: HttpRequest, pk: int, payload: SurveyAnswerIn) -> Any:
     survey = _get(request, Survey, pk, check=False)
     return 201, answer_out(
         services.survey_answer(actor=request.user, survey=survey, score=payload.score, comment=payload.comment)
@@ -653,7 +653,7 @@ class GroupOut(Schema):
     projects: list[str]
 
 
-class RollupOut(Schema):
+class BenefitRollupOut(Schema):
     projects: list[LineOut]
     portfolios: list[GroupOut]
     objectives: list[GroupOut]
@@ -674,7 +674,7 @@ def _group_out(g: selectors.RollupGroup) -> dict[str, Any]:
 
 @router.get(
     "/benefits/rollup",
-    response={200: RollupOut, **ERRORS},
+    response={200: BenefitRollupOut, **ERRORS},
     operation_id="benefits_rollup",
     summary="Realised against planned benefits per project, portfolio and objective (closed projects included)",
 )

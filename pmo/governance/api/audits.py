@@ -88,7 +88,7 @@ class AuditAnswerOut(Schema):
     note: str
 
 
-class ActionOut(Schema):
+class AuditActionOut(Schema):
     id: int
     description: str
     owner: Ref
@@ -109,7 +109,7 @@ class FindingOut(Schema):
     due_date: dt.date
     status: str
     closed_on: dt.date | None
-    actions: list[ActionOut]
+    actions: list[AuditActionOut]
 
 
 def action_out(a: CorrectiveAction) -> dict[str, Any]:
@@ -249,7 +249,7 @@ def answer_question(request: HttpRequest, pk: int, payload: AuditAnswerIn) -> An
     }
 
 
-class CompleteIn(Schema):
+class AuditCompleteIn(Schema):
     summary: str = ""
 
 
@@ -259,7 +259,7 @@ class CompleteIn(Schema):
     operation_id="audits_complete",
     summary="Complete and score an audit (every question answered)",
 )
-def complete_audit(request: HttpRequest, pk: int, payload: CompleteIn) -> Any:
+def complete_audit(request: HttpRequest, pk: int, payload: AuditCompleteIn) -> Any:
     return audit_out(
         services.audit_complete(actor=request.user, audit=_get(request, Audit, pk), summary=payload.summary)
     )
@@ -301,14 +301,14 @@ def list_findings(request: HttpRequest, filters: Query[FindingFilters]) -> Any:
     return [finding_out(f) for f in qs]
 
 
-class ActionIn(Schema):
+class AuditActionIn(Schema):
     description: str
     owner_id: int
     due_date: dt.date
 
 
-@router.post("/findings/{int:pk}/actions", response={201: ActionOut, **ERRORS}, operation_id="findings_add_action")
-def add_action(request: HttpRequest, pk: int, payload: ActionIn) -> Any:
+@router.post("/findings/{int:pk}/actions", response={201: AuditActionOut, **ERRORS}, operation_id="findings_add_action")
+def add_action(request: HttpRequest, pk: int, payload: AuditActionIn) -> Any:
     a = services.action_add(
         actor=request.user,
         finding=_get(request, Finding, pk),
@@ -321,7 +321,7 @@ def add_action(request: HttpRequest, pk: int, payload: ActionIn) -> Any:
 
 @router.post(
     "/corrective-actions/{int:pk}/close",
-    response={200: ActionOut, **ERRORS},
+    response={200: AuditActionOut, **ERRORS},
     operation_id="corrective_actions_close",
     summary="Mark an action done; its finding closes when all of its actions are done",
 )
