@@ -92,7 +92,12 @@ def _amount(value: Any) -> Decimal:
         raise ValueError("Must be more than 0.")
     if amount >= Decimal("1e12"):
         raise ValueError("Too large.")
-    return amount.quantize(Decimal("0.01"))
+    amount = amount.quantize(Decimal("0.01"))  # the stored precision: 0.001 rounds to 0.00, 999999999999.999 up
+    if amount <= 0:
+        raise ValueError("Must be at least 0.01.")
+    if amount >= Decimal("1e12"):
+        raise ValueError("Too large.")
+    return amount
 
 
 def parse_cost_file(filename: str, content: bytes, *, task_uids: set[int]) -> list[CostRow]:

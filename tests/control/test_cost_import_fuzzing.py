@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import os
 import zipfile
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -84,6 +85,8 @@ def csv_file(draw: st.DrawFn) -> bytes:
         "2026-01-06,material,10,,1e400",  # the task number overflows float -> int
         "2026-01-06,material,10,,inf",
         "2026-01-06,material,10,," + "a" * 200_000,  # a field beyond the csv module's size limit
+        "2026-01-06,material,0.001,,",  # more than 0, but 0.00 once rounded to cents
+        "2026-01-06,material,999999999999.999,,",  # under 1e12, but 1e12 (15 digits) once rounded
     ],
 )
 def test_found_by_fuzzing_bad_cells_are_named(roles: Any, measured: Any, row: str) -> None:
@@ -95,11 +98,25 @@ def test_found_by_fuzzing_bad_cells_are_named(roles: Any, measured: Any, row: st
     assert not CostEntry.objects.exists()
 
 
+def sensible(created: list[CostEntry]) -> None:
+    """What a successful import wrote: amounts in cents within the column's range, known categories."""
+    assert created
+    for entry in CostEntry.objects.filter(pk__in=[e.pk for e in created]):
+        assert Decimal("0.01") <= entry.amount < Decimal("1e12") and entry.amount == entry.amount.quantize(
+            Decimal("0.01")
+        )
+        assert entry.category in ("material", "services", "travel", "other")
+        assert len(entry.description) <= 255
+
+
 @FUZZ
 @given(content=csv_file())
 def test_mutated_csv_imports_or_changes_nothing(roles: Any, measured: Any, content: bytes) -> None:
     pm = roles[Role.PROJECT_MANAGER]
-    attempt(lambda: services.cost_entries_import(actor=pm, project=measured["p1"], filename="c.csv", content=content))
+    attempt(
+        lambda: services.cost_entries_import(actor=pm, project=measured["p1"], filename="c.csv", content=content),
+        sensible,
+    )
 
 
 def good_workbook() -> Workbook:

@@ -59,20 +59,22 @@ def planned(roles: Any, org: Any) -> Any:
     return project
 
 
-def attempt(run: Any) -> bool:
+def attempt(run: Any, on_success: Any = None) -> bool:
     """Run an import inside a savepoint that is always rolled back (examples stay independent); True when
-    it succeeded, False when it raised a DomainError, and a failure of the test for anything else.  After a
-    DomainError the database must be exactly as before."""
+    it succeeded (then `on_success(result)` checks what it wrote), False when it raised a DomainError, and a
+    failure of the test for anything else.  After a DomainError the database must be exactly as before."""
     with transaction.atomic():
         before = snapshot()
         try:
             with transaction.atomic():
-                run()
+                result = run()
         except DomainError:
             after = snapshot()
             assert changed_tables(before, after) == []
             transaction.set_rollback(True)
             return False
+        if on_success is not None:
+            on_success(result)
         transaction.set_rollback(True)
         return True
 
