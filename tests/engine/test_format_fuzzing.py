@@ -398,3 +398,42 @@ def test_dslib_mutations_raise_only_engine_errors(tmp_path: Path, dslib_seed: Pa
         raw = path.read_bytes()
         path.write_bytes(raw[: data.draw(st.integers(0, len(raw)))])
     check(lambda: read_dslib(path))
+
+
+# --- MPXJ (.xer, and MSPDI read by MPXJ) ----------------------------------------------------------
+
+XER_SEED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "project_file_samples"
+XER_SEED = XER_SEED / "mpxj_junit_data" / "PredecessorCalendar.xer"
+
+
+def _needs_mpxj() -> None:
+    from pmo.engine.formats.mpxj_reader import mpxj_unavailable_reason
+
+    reason = mpxj_unavailable_reason()
+    if reason is not None:
+        pytest.skip(f"MPXJ unavailable: {reason}")
+
+
+@settings(FUZZ, max_examples=max(1, FUZZ.max_examples // 5))
+@given(data=st.data())
+def test_mpxj_mspdi_mutations_raise_only_engine_errors(tmp_path: Path, data: st.DataObject) -> None:
+    _needs_mpxj()
+    from pmo.engine.formats.mpxj_reader import read_with_mpxj
+
+    path = tmp_path / "fuzz.xml"
+    path.write_bytes(data.draw(mutated_xml(SEED_MSPDI), label="document"))
+    check(lambda: read_with_mpxj(path))
+
+
+@settings(FUZZ, max_examples=max(1, FUZZ.max_examples // 5))
+@given(data=st.data())
+def test_mpxj_xer_mutations_raise_only_engine_errors(tmp_path: Path, data: st.DataObject) -> None:
+    _needs_mpxj()
+    if not XER_SEED.is_file():
+        pytest.skip(f"{XER_SEED.name} not found (shared data set absent)")
+    from pmo.engine.formats.mpxj_reader import read_with_mpxj
+
+    path = tmp_path / "fuzz.xer"
+    text = XER_SEED.read_bytes().decode("latin-1")
+    path.write_bytes(data.draw(encoded(data.draw(mutated_text(text), label="text")), label="bytes"))
+    check(lambda: read_with_mpxj(path))
