@@ -25,7 +25,7 @@ from pmo.control.models import CostEntry
 from pmo.core.errors import ValidationFailed
 from pmo.core.roles import Role
 from tests.control.test_costs import GOOD_CSV
-from tests.engine.test_format_fuzzing import encoded, mutated_text
+from tests.engine.test_format_fuzzing import encoded, mutated_text, stable_xlsx
 from tests.planning.test_import_fuzzing import attempt
 
 FUZZ = settings(
@@ -146,7 +146,7 @@ def xlsx_file(draw: st.DrawFn) -> bytes:
             book.create_sheet("Other", index=0)
     buffer = io.BytesIO()
     book.save(buffer)
-    data = buffer.getvalue()
+    data = stable_xlsx(buffer.getvalue())
     damage = draw(st.sampled_from(["none", "none", "sheet_xml", "truncate"]))
     if damage == "truncate":
         data = data[: draw(st.integers(0, len(data)))]
@@ -159,7 +159,7 @@ def xlsx_file(draw: st.DrawFn) -> bytes:
                 body = source.read(name)
                 if name == target_name:
                     body = draw(mutated_text(body.decode())).encode()
-                target.writestr(name, body)
+                target.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), body)
         data = out.getvalue()
     return data
 

@@ -126,3 +126,22 @@ def test_mutated_files_create_a_project_or_nothing(roles: Any, org: Any, data: s
             actor=actor, portfolio=org["portfolio"], code="NEW", filename="fuzz.xml", content=content
         )
     )
+
+
+@settings(FUZZ, max_examples=max(1, FUZZ.max_examples // 3))
+@given(data=st.data())
+def test_mutated_primavera_files_import_or_change_nothing(
+    roles: Any, org: Any, planned: Any, data: st.DataObject
+) -> None:
+    """The same through MPXJ (the `mpp` extra), on a small Primavera .xer file of the shared samples."""
+    from pmo.engine.formats.mpxj_reader import mpxj_unavailable_reason
+    from tests.engine.test_format_fuzzing import XER_SEED, encoded, mutated_text
+
+    if mpxj_unavailable_reason() is not None:
+        pytest.skip(f"MPXJ unavailable: {mpxj_unavailable_reason()}")
+    if not XER_SEED.is_file():
+        pytest.skip(f"{XER_SEED.name} not found (shared data set absent)")
+    text = data.draw(mutated_text(XER_SEED.read_bytes().decode("latin-1")), label="text")
+    content = data.draw(encoded(text), label="bytes")
+    director = roles[Role.PMO_DIRECTOR]
+    attempt(lambda: interchange.plan_import(actor=director, project=planned, filename="fuzz.xer", content=content))
