@@ -42,8 +42,17 @@ def _rows_of(filename: str, content: bytes) -> list[list[Any]]:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds on a damaged file
             raise ValidationFailed({"file": f"Not a readable Excel workbook: {error}"}) from error
-        sheet = workbook.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
+        try:
+            if not workbook.worksheets:
+                raise ValidationFailed({"file": "The workbook has no worksheet."})
+            # read-only mode parses the sheet's XML while iterating: damage shows up here, not on load
+            return [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
+        except ValidationFailed:
+            raise
+        except Exception as error:
+            raise ValidationFailed({"file": f"Not a readable Excel workbook: {error}"}) from error
+        finally:
+            workbook.close()
     if name.endswith((".csv", ".txt")):
         try:
             text = content.decode("utf-8-sig")

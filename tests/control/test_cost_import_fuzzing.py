@@ -164,6 +164,25 @@ def xlsx_file(draw: st.DrawFn) -> bytes:
     return data
 
 
+def test_found_by_fuzzing_a_damaged_sheet_is_named(roles: Any, measured: Any) -> None:
+    """The workbook opens (read-only mode reads the sheet's XML lazily) but the sheet's XML is cut short:
+    the ParseError came out of the row iteration."""
+    buffer = io.BytesIO()
+    good_workbook().save(buffer)
+    source = zipfile.ZipFile(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            body = source.read(name)
+            target.writestr(name, body[: len(body) // 2] if name == "xl/worksheets/sheet1.xml" else body)
+    with pytest.raises(ValidationFailed) as error:
+        services.cost_entries_import(
+            actor=roles[Role.PROJECT_MANAGER], project=measured["p1"], filename="c.xlsx", content=out.getvalue()
+        )
+    assert error.value.fields["file"][0].startswith("Not a readable Excel workbook: ")
+    assert not CostEntry.objects.exists()
+
+
 @FUZZ
 @given(content=xlsx_file())
 def test_mutated_excel_imports_or_changes_nothing(roles: Any, measured: Any, content: bytes) -> None:
