@@ -378,11 +378,40 @@ def stable_xlsx(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def damage_inner_xml(data: st.DataObject, raw: bytes) -> bytes:
+    """The workbook with one of its XML parts (a sheet, the shared strings, the workbook...) mutated as text."""
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    part = data.draw(st.sampled_from(sorted(n for n in source.namelist() if n.endswith(".xml"))), label="part")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == part:
+                body = data.draw(mutated_text(body.decode()), label="xml").encode()
+            target.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), body)
+    return out.getvalue()
+
+
 @pytest.fixture(scope="module")
 def dslib_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.engine.test_dslib import make_workbook
 
     return make_workbook(tmp_path_factory.mktemp("dslib") / "seed.xlsx")
+
+
+def test_found_by_fuzzing_a_damaged_dslib_sheet_is_a_file_format_error(dslib_seed: Path, tmp_path: Path) -> None:
+    """Read-only openpyxl parses a sheet's XML while its rows are read: a cut-short sheet raised ParseError."""
+    from pmo.engine.errors import FileFormatError
+    from pmo.engine.formats.dslib import read_dslib
+
+    source = zipfile.ZipFile(dslib_seed)
+    path = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(path, "w") as target:
+        for name in source.namelist():
+            body = source.read(name)
+            target.writestr(name, body[: len(body) // 2] if name == "xl/worksheets/sheet1.xml" else body)
+    with pytest.raises(FileFormatError, match=r"^cut\.xlsx: sheet 'Baseline Schedule' cannot be read: "):
+        read_dslib(path)
 
 
 CELL_JUNK: list[Any] = [None, "", "x", -1, 0, 1e308, float("nan"), 10**20, "2025-02-30", datetime(1900, 1, 1), "Yes"]
@@ -413,8 +442,11 @@ def test_dslib_mutations_raise_only_engine_errors(tmp_path: Path, dslib_seed: Pa
     buffer = io.BytesIO()
     wb.save(buffer)
     raw = stable_xlsx(buffer.getvalue())
-    if data.draw(st.booleans()):
+    damage = data.draw(st.sampled_from(["none", "none", "truncate", "inner_xml"]), label="damage")
+    if damage == "truncate":
         raw = raw[: data.draw(st.integers(0, len(raw)))]
+    elif damage == "inner_xml":
+        raw = damage_inner_xml(data, raw)
     path = tmp_path / "fuzz.xlsx"
     path.write_bytes(raw)
     check(lambda: read_dslib(path))

@@ -88,7 +88,10 @@ class _Sheet:
             worksheet = workbook[title]
         except KeyError as exc:
             raise FileFormatError(f"no sheet {title!r}", path=file) from exc
-        self.rows: list[tuple[Any, ...]] = [tuple(r) for r in worksheet.iter_rows(values_only=True)]
+        try:  # read-only mode parses the sheet's XML here: a damaged sheet fails now, not on opening
+            self.rows: list[tuple[Any, ...]] = [tuple(r) for r in worksheet.iter_rows(values_only=True)]
+        except Exception as exc:  # ParseError, ValueError, IndexError... from openpyxl
+            raise FileFormatError(f"sheet {title!r} cannot be read: {exc}", path=file) from None
 
     def error(self, row: int | None, detail: str) -> FileFormatError:
         where = f"{self.file}, sheet {self.title!r}" + ("" if row is None else f", row {row}")
