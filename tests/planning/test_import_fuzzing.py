@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
 
 from pmo.core.errors import DomainError
 from pmo.core.roles import Role
@@ -59,6 +60,12 @@ def planned(roles: Any, org: Any) -> Any:
     return project
 
 
+def note(value: str, payload: str = "") -> None:
+    """Count outcomes for `pytest --hypothesis-show-statistics` (about half of the examples import)."""
+    if currently_in_test_context():
+        event(value, payload)
+
+
 def attempt(run: Any, on_success: Any = None) -> bool:
     """Run an import inside a savepoint that is always rolled back (examples stay independent); True when
     it succeeded (then `on_success(result)` checks what it wrote), False when it raised a DomainError, and a
@@ -68,11 +75,13 @@ def attempt(run: Any, on_success: Any = None) -> bool:
         try:
             with transaction.atomic():
                 result = run()
-        except DomainError:
+        except DomainError as error:
             after = snapshot()
             assert changed_tables(before, after) == []
             transaction.set_rollback(True)
+            note("refused", type(error).__name__)
             return False
+        note("imported")
         if on_success is not None:
             on_success(result)
         transaction.set_rollback(True)
