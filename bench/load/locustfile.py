@@ -34,7 +34,9 @@ API_PROGRAMS = "api /api/v1/programs"
 
 def _ok(response, expect_json: bool = False) -> None:  # type: ignore[no-untyped-def]
     """Any status but 200 (or a page that is really the sign-in form) counts as an error."""
-    if response.status_code != 200:
+    if response.status_code == 0:
+        response.failure(f"no response: {type(response.error).__name__}")
+    elif response.status_code != 200:
         response.failure(f"HTTP {response.status_code}")
     elif expect_json and not response.headers.get("Content-Type", "").startswith("application/json"):
         response.failure("not JSON")

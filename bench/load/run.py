@@ -86,6 +86,8 @@ def _report(stats_csv: Path, seconds: float) -> int:
     missed = 0
     for row in rows:
         name = row["Name"] if row["Name"] != "Aggregated" else "all (incl. sign-in)"
+        if name == "sign-in":
+            name = f"sign-in ({row['Type']})"
         p50, p95, p99 = (_percentile_ms(row, k) for k in ("50%", "95%", "99%"))
         target = TARGETS_MS.get(row["Name"])
         failures = int(row["Failure Count"])
