@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -49,6 +50,13 @@ class Resource:
     )  # rows the caller may see  # the service's keyword for the record ("project"); default: the model name
 
 
+def _nullable(model: type[Model], name: str) -> bool:
+    try:
+        return bool(model._meta.get_field(name).null)
+    except FieldDoesNotExist:
+        return True  # not a column: the service decides
+
+
 def resolve_relations(
     model: type[Model], data: dict[str, Any], m2m: dict[str, tuple[str, type[Model]]]
 ) -> dict[str, Any]:
@@ -67,6 +75,8 @@ def resolve_relations(
         elif name.endswith("_id") and name != "version":
             relation = model._meta.get_field(name[:-3])
             if value is None:
+                if not relation.null:
+                    errors[name] = "Required: send an id, not null."
                 resolved[relation.name] = None
                 continue
             target = relation.related_model._default_manager.filter(pk=value).first()
@@ -74,6 +84,8 @@ def resolve_relations(
                 errors[name] = f"No {relation.related_model._meta.verbose_name} with id {value}."
             resolved[relation.name] = target
         else:
+            if value is None and not _nullable(model, name):
+                errors[name] = "May not be null: leave the field out to keep its value."
             resolved[name] = value
     if errors:
         raise ValidationFailed(errors)

@@ -1,4 +1,5 @@
 from django.http import Http404, HttpRequest
+from django.urls import register_converter
 from ninja import NinjaAPI, Router
 
 import pmo
@@ -51,13 +52,25 @@ api.add_router("/", knowledge_router)
 api.add_router("/", stakeholders_router)
 api.add_router("/", reporting_router)
 
+
 # Last: any other path under the API (an unknown endpoint, or a path parameter of the wrong type such as
 # /projects/abc) answers with the JSON error shape rather than Django's HTML page.
+class _AnyPath:
+    regex = r"[\s\S]+"  # unlike Django's "path" converter, also a newline
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(_AnyPath, "anypath")
 fallback_router = Router()
 
 
 @fallback_router.api_operation(
-    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{anypath:rest}", auth=None, include_in_schema=False
 )
 def not_found(request: HttpRequest, rest: str) -> None:
     raise Http404(f"No API endpoint at {request.path}.")

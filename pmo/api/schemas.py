@@ -1,10 +1,14 @@
 """Schemas shared by every router: the error shape, pagination and references to related records."""
 
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from ninja import Schema
+from pydantic import Field
 
 T = TypeVar("T")
+
+# A record id: what the database can store (64-bit); a larger number is refused as input (422).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class ErrorOut(Schema):

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from pmo.api.schemas import ERRORS, CodeRef, Ref, code_ref, ref
+from pmo.api.schemas import ERRORS, CodeRef, Id, Ref, code_ref, ref
 from pmo.changes import notifications, selectors, services
 from pmo.changes.models import (
     ChangeRequest,
@@ -637,7 +637,7 @@ class PreferencesOut(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = Field(None, description="Default: all")
+    ids: list[Id] | None = Field(None, description="Default: all")
 
 
 @router.get(
