@@ -56,3 +56,23 @@ def test_mutated_json_exits_with_a_code(
     assert "Traceback" not in err
     if code == 2:
         assert err.strip()
+
+
+def test_found_by_fuzzing_a_tiny_performance_index_gives_no_date_beyond_9999(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """EV 1.5 of a BAC of 1 000 after three weeks: PD / (SPI x CPI) is some 26 million working days, past
+    the year 9999; the EVM engine raised OverflowError (a traceback) instead of leaving that forecast
+    undated like the other undefined ones."""
+    document = {**PROJECT, "status": [{"date": "2025-01-24", "ev": 1.5, "ac": 500}]}
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(document))
+    assert main(["evm", str(path), "--json"]) == 0
+    [period] = json.loads(capsys.readouterr().out)["periods"]
+    assert (period["spi"], period["cpi"]) == (0.0025, 0.003)
+    assert period["eac_time"] == {
+        "pv_pf1": "2025-02-28T16:42:00",
+        "ed_pf1": "2025-02-28T16:42:00",
+        "es_pf1": "2025-02-28T16:24:00",
+        "es_spi_t": "2044-03-04T17:00:00",
+    }

@@ -127,7 +127,10 @@ def _period(
     def dated(days: float | None) -> DatedDuration | None:
         if days is None or not math.isfinite(days):
             return None
-        return DatedDuration(days, baseline.date_of(days * mpd))
+        try:
+            return DatedDuration(days, baseline.date_of(days * mpd))
+        except OverflowError:  # beyond year 9999 (a tiny performance index): a duration with no date
+            return None
 
     ed = None if spi is None else at * spi
     longest = max(pd, at)
