@@ -154,6 +154,35 @@ def read_plan(*, filename: str, content: bytes, file_format: str | None = None) 
         raise ValidationFailed({"file": str(error)}, message=str(error)) from error
 
 
+_MAX_MINUTES = 100 * 366 * 1440  # durations and lags beyond a hundred years are damage, and overflow the columns
+_MAX_UNITS = 999.99  # Assignment.units: max_digits=5, decimal_places=2
+
+
+def _check_sizes(source: ProjectPlan, filename: str) -> None:
+    """Refuse values that no plan holds and that the database columns cannot store (a file's damage)."""
+    problems: list[str] = []
+    for t in source.tasks:
+        for what, minutes in (("duration", t.duration_minutes), ("remaining duration", t.remaining_minutes)):
+            if minutes is not None and abs(minutes) > _MAX_MINUTES:
+                problems.append(f"task {t.uid} {t.name!r}: {what} of {minutes} minutes is beyond 100 years")
+    for d in source.dependencies:
+        if abs(d.lag_minutes) > _MAX_MINUTES:
+            problems.append(
+                f"link {d.predecessor_uid} -> {d.successor_uid}: lag of {d.lag_minutes} minutes is beyond 100 years"
+            )
+    for b in source.baselines:
+        if b.duration_minutes is not None and abs(b.duration_minutes) > _MAX_MINUTES:
+            problems.append(f"baseline {b.number} of task {b.task_uid}: duration beyond 100 years")
+    for a in source.assignments:
+        if not 0 <= a.units <= _MAX_UNITS:
+            problems.append(
+                f"assignment of resource {a.resource_uid} to task {a.task_uid}: units {a.units:g} not within 0..999.99"
+            )
+    if problems:
+        message = f"{filename}: " + "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
+        raise ValidationFailed({"file": message}, message=message)
+
+
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return mappers.to_aware(value)
 
@@ -195,6 +224,7 @@ def plan_import(
 ) -> ImportResult:
     """Replace the project's plan with the file's, all or nothing."""
     source = read_plan(filename=filename, content=content, file_format=file_format)
+    _check_sizes(source, filename)
     uids = _task_uids(source)
     people = {p.name.lower(): p for p in Person.objects.filter(active=True)}
     resources = {r.uid: r for r in source.resources if r.type == "work"}

@@ -116,6 +116,36 @@ def test_task_uids_that_are_not_task_numbers_are_renumbered(roles: Any, org: Any
     ]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            b"<LinkLag>600</LinkLag>",
+            b"<LinkLag>-99999999999999999999999999</LinkLag>",
+            "link 2 -> 3: lag of -10000000000000000905969664 minutes is beyond 100 years",
+        ),
+        (
+            b"<Duration>PT8H0M0S</Duration>",
+            b"<Duration>PT99999999999H0M0S</Duration>",
+            "task 3 'Build': duration of 5999999999940 minutes is beyond 100 years",
+        ),
+        (b"<Units>1</Units>", b"<Units>1e6</Units>", "assignment of resource 1 to task 2: units 1e+06 not within"),
+    ],
+)
+def test_values_beyond_the_columns_are_refused(
+    roles: Any, org: Any, planned: Any, old: bytes, new: bytes, message: str
+) -> None:
+    """Found by fuzzing: a huge LinkLag reached the database (OverflowError on SQLite, DataError on
+    PostgreSQL); durations and assignment units had the same gap."""
+    assert old in SEED_MSPDI
+    content = SEED_MSPDI.replace(old, new, 1)
+    before = snapshot()
+    with pytest.raises(DomainError) as error:
+        interchange.plan_import(actor=roles[Role.PMO_DIRECTOR], project=planned, filename="big.xml", content=content)
+    assert error.value.message.startswith("big.xml: ") and message in error.value.message
+    assert changed_tables(before, snapshot()) == []
+
+
 @FUZZ
 @given(data=st.data())
 def test_mutated_files_import_or_change_nothing(roles: Any, org: Any, planned: Any, data: st.DataObject) -> None:
