@@ -5,6 +5,7 @@ from ninja import NinjaAPI, Router
 import pmo
 from pmo.api import errors, openapi
 from pmo.api.auth import API_AUTH
+from pmo.api.parser import CleanTextParser
 from pmo.changes.api import router as changes_router
 from pmo.control.api import router as control_router
 from pmo.core.api import router as account_router
@@ -32,6 +33,7 @@ api = NinjaAPI(
     ),
     auth=API_AUTH,
     urls_namespace="api",
+    parser=CleanTextParser(),
 )
 errors.install(api)
 openapi.install()
