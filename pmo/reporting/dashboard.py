@@ -271,15 +271,17 @@ def threat_exposure(user: Any, projects: list[Project]) -> dict[int, Decimal]:
     open_threats = Risk.objects.filter(project__in=projects, status=Risk.Status.OPEN, kind=Risk.Kind.THREAT)
     cache = risks.ScaleCache()
     out = {p.pk: Decimal("0.00") for p in projects}
-    for risk in risks.visible(user, open_threats.select_related("project")):
-        scales = cache(risk.owning_portfolio_id)
+    fields = ("pk", "project_id", "project__portfolio_id", "probability", "impact", "cost_impact")
+    rows = risks.visible(user, open_threats).values_list(*fields, "schedule_impact_days")
+    for _pk, project_id, portfolio_id, probability, impact, cost, days in rows:
+        scales = cache(portfolio_id)  # a project risk's owning portfolio is its project's
         money, _days = scales.exposure(
-            probability=min(risk.probability, len(scales.probability)),
-            impact=min(risk.impact, len(scales.impact)),
-            cost=risk.cost_impact,
-            days=risk.schedule_impact_days,
+            probability=min(probability, len(scales.probability)),
+            impact=min(impact, len(scales.impact)),
+            cost=cost,
+            days=days,
         )
-        out[risk.project_id] += money
+        out[project_id] += money
     return out
 
 
