@@ -176,7 +176,8 @@ def test_not_found_and_conflicts(roles, org, pm_token):
     status, body = api(
         Client(), "patch", f"/projects/{org['p1'].pk}", {"name": "Two", "version": 1}, **bearer(pm_token)
     )
-    assert (status, body["code"], body["details"]) == (409, "stale_version", {"current_version": 2})
+    assert (status, body["code"], body["details"]["current_version"]) == (409, "stale_version", 2)
+    assert body["details"]["current"]["name"] == "One"  # what was saved meanwhile
     director = token_create(user=roles[Role.PMO_DIRECTOR], name="d")[1]
     status, body = api(
         Client(), "post", f"/projects/{org['p1'].pk}/transition", {"to_state": "closed"}, **bearer(director)
