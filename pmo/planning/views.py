@@ -48,7 +48,10 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     plan = services.plan_of(project)
     if plan.scheduled_at is None and project.tasks.exists():
-        plan = services.plan_schedule(project=project)
+        try:
+            plan = services.plan_schedule(project=project)
+        except DomainError as error:  # the plan is shown as it is, with why it cannot be scheduled
+            _say(request, error, "The plan cannot be scheduled: ")
     minutes_per_day = plan.calendar.minutes_per_day if plan.calendar_id else 480
     rows = selectors.task_rows(project, minutes_per_day, mappers.engine_calendar(plan.calendar))
     baselines = list(Baseline.objects.filter(project=project))

@@ -144,3 +144,19 @@ def test_executive_plan_page_is_read_only(client_for, roles, org):
     response = client.post(f"/projects/{org['p1'].pk}/plan/tasks/{task.pk}/", {"name": "Hijacked"})
     assert response.status_code == 403
     assert Task.objects.get().name == "Design"
+
+
+def test_a_plan_that_cannot_be_scheduled_still_opens_and_says_why(org, client_for):
+    from decimal import Decimal
+
+    from pmo.core.access import SYSTEM
+    from pmo.planning.models import Plan
+
+    task = services.task_create(actor=SYSTEM, project=org["p1"], name="Build", duration_minutes=480)
+    # Progress recorded without an actual start (as an import of bad data can leave it).
+    Task.objects.filter(pk=task.pk).update(percent_complete=Decimal(50), actual_start=None)
+    Plan.objects.filter(project=org["p1"]).update(scheduled_at=None)
+    page = client_for(Role.PROJECT_MANAGER).get(f"/projects/{org['p1'].pk}/plan/")
+    assert page.status_code == 200
+    shown = [str(m) for m in page.context["messages"]]
+    assert len(shown) == 1 and shown[0].startswith("The plan cannot be scheduled: ")
