@@ -34,6 +34,7 @@ def queued(org, settings, django_capture_on_commit_callbacks):
     return run, result
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection when it stops
 def test_a_task_in_flight_is_queued_again_when_its_worker_restarts(queued):
     run, result = queued
     result.claim("worker-a")  # worker-a took it, then stopped
