@@ -1,20 +1,57 @@
-"""CSV and Excel exports of the generic list pages (pmo.web): the rows the page shows for its search,
-filters and sort — all of them, not only the current page — and the columns the user sees."""
+"""CSV and Excel exports of list pages: the rows the page shows for its search, filters and sort — all of
+them, not only the current page — and the columns the user sees.
+
+The generic list pages (pmo.web) export their own columns; the apps' own list pages (risks, lessons,
+deviations, …) call :func:`list_export` with the rows they show and a list of (label, value) columns, and put
+``{% export_buttons %}`` (pmo_tags) on the page."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from pmo.reporting.reports import CONTENT_TYPES, csv_bytes, workbook
 
 EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    label: str
+    value: Callable[[Any], Any]
+
+
+def requested_format(request: HttpRequest) -> str | None:
+    """The export the request asks for (``?export=csv|xlsx``), or None for the page itself."""
+    fmt = request.GET.get("export", "")
+    if not fmt:
+        return None
+    if fmt not in EXPORT_FORMATS:
+        raise Http404(f"No export format {fmt!r}; use csv or xlsx.")
+    return fmt
+
+
+def list_export(
+    request: HttpRequest,
+    title: str,
+    columns: Sequence[tuple[str, Callable[[Any], Any]]],
+    objects: Iterable[Any],
+) -> HttpResponse | None:
+    """The download of a list page when the request asks for one, else None (render the page).
+
+    ``objects`` are the rows the page shows (already filtered to what the user may see); each column is a
+    label and a function from a row to its cell."""
+    fmt = requested_format(request)
+    if fmt is None:
+        return None
+    return export_response(title, [ExportColumn(label, value) for label, value in columns], objects, fmt)
 
 
 def plain(value: Any) -> Any:

@@ -83,13 +83,11 @@ def record_list(request: HttpRequest, area: Area) -> HttpResponse:
     if sort.lstrip("-") not in sortable:
         sort = area.default_sort
     qs = qs.order_by(sort, "pk")
-    export = request.GET.get("export", "")
+    from pmo.reporting.exports import export_response, requested_format
+
+    export = requested_format(request)
     if export:
         # CSV / Excel of every row the filters select (not only this page), with the columns the user sees.
-        from pmo.reporting.exports import EXPORT_FORMATS, export_response
-
-        if export not in EXPORT_FORMATS:
-            raise Http404(f"No export format {export!r}; use csv or xlsx.")
         return export_response(area.title, columns, qs, export)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     headers = []

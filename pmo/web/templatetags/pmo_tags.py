@@ -1,6 +1,7 @@
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -48,3 +49,23 @@ def isodate(value: str | None) -> str:
         return dt.datetime.fromisoformat(str(value)).strftime("%d %b %Y")
     except ValueError:
         return str(value)
+
+
+@register.simple_tag(takes_context=True)
+def export_buttons(context: dict[str, Any], label: str = "") -> str:
+    """ "Export CSV" and "Export Excel" links for the list on this page, keeping its filters and sort
+    (the view answers ``?export=csv|xlsx`` with pmo.reporting.exports.list_export)."""
+    request = context["request"]
+    params = {k: v for k, v in request.GET.items() if k not in ("page", "export")}
+    suffix = f" {label}" if label else ""
+    slug = f"-{label.lower().replace(' ', '-')}" if label else ""
+    return format_html(
+        '<a class="button ghost" href="?{}" id="export-csv{}" download>Export{} CSV</a> '
+        '<a class="button ghost" href="?{}" id="export-xlsx{}" download>Export{} Excel</a>',
+        urlencode({**params, "export": "csv"}),
+        slug,
+        suffix,
+        urlencode({**params, "export": "xlsx"}),
+        slug,
+        suffix,
+    )
