@@ -32,6 +32,7 @@ from pmo.changes.models import (
 from pmo.core.access import can
 from pmo.core.errors import DomainError, ValidationFailed
 from pmo.portfolio.models import Portfolio, Project
+from pmo.reporting.exports import list_export
 
 
 def _flash(request: HttpRequest, error: DomainError) -> None:
@@ -207,6 +208,23 @@ def missing_reports(request: HttpRequest) -> HttpResponse:
     missing = selectors.missing_reports(period)
     total = selectors.reporting_projects_count()
     missing_count = sum(len(rows) for rows in missing.values())
+    download = list_export(
+        request,
+        f"Missing status reports {period:%Y-%m}",
+        [
+            ("Portfolio", lambda r: str(r["project"].portfolio)),
+            ("Code", lambda r: r["project"].code),
+            ("Project", lambda r: r["project"].name),
+            ("Manager", lambda r: str(r["project"].manager or "")),
+            ("State", lambda r: r["project"].get_state_display()),
+            ("This period", lambda r: "Draft, not submitted" if r["draft"] else "Not started"),
+            ("Last submitted", lambda r: r["last_submitted"].period if r["last_submitted"] else None),
+            ("Last overall", lambda r: r["last_submitted"].overall_rag if r["last_submitted"] else ""),
+        ],
+        [row for rows in missing.values() for row in rows],
+    )
+    if download:
+        return download
     periods = [selectors.current_period()]
     for _ in range(5):
         periods.append(selectors.previous_period(periods[-1]))
@@ -244,6 +262,28 @@ def deviation_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "active")
     portfolio = request.GET.get("portfolio", "")
     rows = list(selectors.deviations(status, int(portfolio) if portfolio.isdigit() else None))
+    download = list_export(
+        request,
+        "Deviations",
+        [
+            ("Severity", lambda d: d.severity),
+            ("Project code", lambda d: d.project.code),
+            ("Project", lambda d: d.project.name),
+            ("Portfolio", lambda d: str(d.project.portfolio)),
+            ("Manager", lambda d: str(d.project.manager or "")),
+            ("Metric", lambda d: d.get_metric_display()),
+            ("Value", lambda d: d.value),
+            ("Comparison", lambda d: d.comparison),
+            ("Threshold", lambda d: d.threshold),
+            ("Status", lambda d: d.get_status_display()),
+            ("Raised", lambda d: d.raised_at),
+            ("Note", lambda d: d.note),
+            ("Closed", lambda d: d.closed_at),
+        ],
+        rows,
+    )
+    if download:
+        return download
     return render(
         request,
         "changes/deviation_list.html",
@@ -364,6 +404,23 @@ def project_issues(request: HttpRequest, pk: int) -> HttpResponse:
     if show == "open":
         issues = issues.filter(status__in=("open", "in_progress"))
     today = timezone.localdate()
+    download = list_export(
+        request,
+        f"Issues {project.code}",
+        [
+            ("#", lambda i: i.pk),
+            ("Issue", lambda i: i.title),
+            ("Owner", lambda i: str(i.owner or "")),
+            ("Priority", lambda i: i.get_priority_display()),
+            ("Due", lambda i: i.due_date),
+            ("Overdue", lambda i: selectors.is_overdue(i, today)),
+            ("Status", lambda i: i.get_status_display()),
+            ("Escalated to", lambda i: i.get_escalation_display() if i.escalation else ""),
+        ],
+        issues,
+    )
+    if download:
+        return download
     return render(
         request,
         "changes/project_issues.html",
@@ -454,17 +511,34 @@ def project_changes(request: HttpRequest, pk: int) -> HttpResponse:
                 return HttpResponseRedirect(reverse("change-detail", args=[change.pk]))
             except DomainError as error:
                 _form_errors(form, error)
+    changes = list(ChangeRequest.objects.filter(project=project).select_related("requested_by", "baseline"))
+    financial = can(request.user, "view_financials", project)
+    columns: list[tuple[str, Any]] = [
+        ("Code", lambda c: c.code),
+        ("Change", lambda c: c.title),
+        ("Requested by", lambda c: str(c.requested_by or "")),
+    ]
+    if financial:
+        columns.append(("Cost impact", lambda c: c.cost_impact))
+    columns += [
+        ("Schedule (days)", lambda c: c.schedule_impact_days),
+        ("State", lambda c: c.get_state_display()),
+        ("Decided", lambda c: c.decided_at),
+    ]
+    download = list_export(request, f"Change requests {project.code}", columns, changes)
+    if download:
+        return download
     return render(
         request,
         "changes/project_changes.html",
         {
             **_tabs(project, "changes"),
-            "changes": list(ChangeRequest.objects.filter(project=project).select_related("requested_by", "baseline")),
+            "changes": changes,
             "history": selectors.variance_history(project),
             "form": form,
             "can_add": can_add,
             "form_open": request.method == "POST",
-            "financial": can(request.user, "view_financials", project),
+            "financial": financial,
         },
     )
 
@@ -539,6 +613,23 @@ def change_board(request: HttpRequest) -> HttpResponse:
         .select_related("project", "decided_by")
         .order_by("-decided_at")[:10]
     )
+    download = list_export(
+        request,
+        "Change board",
+        [
+            ("Code", lambda c: c.code),
+            ("Change", lambda c: c.title),
+            ("Project code", lambda c: c.project.code),
+            ("Project", lambda c: c.project.name),
+            ("Portfolio", lambda c: str(c.project.portfolio)),
+            ("Cost impact", lambda c: c.cost_impact),
+            ("Schedule (days)", lambda c: c.schedule_impact_days),
+            ("Assessed", lambda c: c.assessed_at),
+        ],
+        queue,
+    )
+    if download:
+        return download
     return render(
         request,
         "changes/change_board.html",

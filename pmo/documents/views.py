@@ -40,6 +40,7 @@ from pmo.documents.models import (
     Status,
 )
 from pmo.portfolio.models import Project
+from pmo.reporting.exports import list_export
 
 
 def form_errors(form: Any, error: DomainError) -> None:
@@ -136,6 +137,23 @@ def project_documents(request: HttpRequest, pk: int) -> HttpResponse:
         documents = documents.filter(status=status)
     if kind in Kind.values:
         documents = documents.filter(kind=kind)
+    download = list_export(
+        request,
+        f"Documents {project.code}",
+        [
+            ("Document", lambda d: d.title),
+            ("Kind", lambda d: d.get_kind_display()),
+            ("Status", lambda d: d.get_status_display()),
+            ("Latest version", lambda d: d.versions.all()[0].number if d.versions.all() else None),
+            ("Approved version", lambda d: d.approved_version.number if d.approved_version else None),
+            ("Approvers", lambda d: ", ".join(p.name for p in d.approvers.all())),
+            ("Template", lambda d: d.template.name if d.template else ""),
+            ("Changed", lambda d: d.updated_at),
+        ],
+        documents,
+    )
+    if download:
+        return download
     counts = selectors.status_counts(project)
     return render(
         request,
@@ -509,6 +527,21 @@ def template_library(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(reverse("document-template-detail", args=[template.pk]))
     show_retired = request.GET.get("show") == "all"
     templates = list(selectors.library(include_retired=show_retired))
+    download = list_export(
+        request,
+        "Templates and policies",
+        [
+            ("Name", lambda t: t.name),
+            ("Kind", lambda t: t.get_kind_display()),
+            ("Version", lambda t: t.number),
+            ("Retired", lambda t: not t.active),
+            ("Description", lambda t: t.description),
+            ("Changed", lambda t: t.updated_at),
+        ],
+        templates,
+    )
+    if download:
+        return download
     return render(
         request,
         "documents/library.html",

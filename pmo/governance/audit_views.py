@@ -16,6 +16,7 @@ from pmo.governance import charts, selectors, services
 from pmo.governance.models import Area, Audit, AuditAnswer, AuditTemplate, CorrectiveAction, Finding, Severity
 from pmo.governance.views import _get, _int, _people, _run, _tabs, require_gates
 from pmo.portfolio.models import Portfolio, Project
+from pmo.reporting.exports import list_export
 
 
 @login_required
@@ -63,6 +64,24 @@ def audits(request: HttpRequest) -> HttpResponse:
         latest = selectors.compliance(project)
         if latest is not None:
             scores.append((project, latest))
+    download = list_export(
+        request,
+        "Quality audits",
+        [
+            ("Audit", lambda a: str(a.template)),
+            ("Project code", lambda a: a.project.code),
+            ("Project", lambda a: a.project.name),
+            ("Scheduled", lambda a: a.scheduled),
+            ("State", lambda a: a.get_state_display()),
+            ("Planned", lambda a: a.planned_date),
+            ("Completed", lambda a: a.completed_on),
+            ("Auditor", lambda a: str(a.auditor or "")),
+            ("Score", lambda a: a.score),
+        ],
+        audit_qs.order_by("planned_date", "pk"),
+    )
+    if download:
+        return download
     trend = selectors.compliance_trend(portfolio=portfolio, today=today) if portfolio is not None else []
     return render(
         request,

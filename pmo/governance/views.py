@@ -38,6 +38,7 @@ from pmo.governance.models import (
 )
 from pmo.portfolio.models import Methodology as Kind
 from pmo.portfolio.models import Portfolio, Project
+from pmo.reporting.exports import list_export
 from pmo.resources.models import Person
 
 FLASH_NAMES = {"general": "", "criteria": "Criteria", "conditions": "Conditions"}
@@ -134,6 +135,22 @@ def methodologies(request: HttpRequest) -> HttpResponse:
                 "projects": ProjectMethodology.objects.filter(methodology_version__methodology=m).count(),
             }
         )
+    download = list_export(
+        request,
+        "Methodologies",
+        [
+            ("Methodology", lambda r: r["methodology"].name),
+            ("Kind", lambda r: r["methodology"].get_kind_display()),
+            ("Retired", lambda r: not r["methodology"].active),
+            ("Published version", lambda r: r["published"].number if r["published"] else None),
+            ("Published", lambda r: r["published"].published_at if r["published"] else None),
+            ("Draft version", lambda r: r["draft"].number if r["draft"] else None),
+            ("Projects", lambda r: r["projects"]),
+        ],
+        rows,
+    )
+    if download:
+        return download
     return render(
         request,
         "governance/methodologies.html",
@@ -465,6 +482,25 @@ def gates(request: HttpRequest) -> HttpResponse:
     decided = GateReview.objects.filter(state=GateReview.State.DECIDED).select_related("project", "phase")
     if portfolio is not None:
         decided = decided.filter(project__portfolio=portfolio)
+    download = list_export(
+        request,
+        "Open gate reviews",
+        [
+            ("Gate", lambda r: str(r.phase)),
+            ("Project code", lambda r: r.project.code),
+            ("Project", lambda r: r.project.name),
+            ("Portfolio", lambda r: str(r.project.portfolio)),
+            ("Planned", lambda r: r.planned_date),
+            (
+                "When",
+                lambda r: "overdue" if r.planned_date < today else "upcoming" if r.planned_date <= horizon else "later",
+            ),
+            ("Days overdue", lambda r: max((today - r.planned_date).days, 0)),
+        ],
+        reviews,
+    )
+    if download:
+        return download
     without = Project.objects.filter(governance__isnull=True).exclude(state__in=("proposed", "closed", "cancelled"))
     if portfolio is not None:
         without = without.filter(portfolio=portfolio)

@@ -37,6 +37,7 @@ from pmo.knowledge.models import (
     SearchEntry,
 )
 from pmo.portfolio.models import Portfolio, Project
+from pmo.reporting.exports import list_export
 
 
 def form_errors(form: Any, error: DomainError) -> None:
@@ -113,6 +114,27 @@ def lessons_page(request: HttpRequest) -> HttpResponse:
         relevant=True if params["relevant"] == "yes" else None,
         tag=params["tag"] or None,
     )
+    download = list_export(
+        request,
+        "Lessons learned",
+        [
+            ("Code", lambda le: le.code),
+            ("Kind", lambda le: le.get_kind_display()),
+            ("Lesson", lambda le: le.title),
+            ("What happened", lambda le: le.what_happened),
+            ("Impact", lambda le: le.impact),
+            ("Recommendation", lambda le: le.recommendation),
+            ("Category", lambda le: str(le.category or "")),
+            ("Phase", lambda le: le.get_phase_display()),
+            ("Tags", lambda le: le.tags),
+            ("Project", lambda le: le.project.code if le.project else "PMO-wide"),
+            ("Portfolio", lambda le: str(le.portfolio or "")),
+            ("Relevant for similar projects", lambda le: le.relevant),
+        ],
+        qs,
+    )
+    if download:
+        return download
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in params.items() if v})
     return render(
@@ -291,6 +313,25 @@ def closures_page(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "in_progress")
     qs = selectors.closures(status=None if show == "all" else show)
     rows = [{"closure": c, "missing": selectors.closure_missing(c) if c.status != "closed" else []} for c in qs]
+    download = list_export(
+        request,
+        "Project closures",
+        [
+            ("Project code", lambda r: r["closure"].project.code),
+            ("Project", lambda r: r["closure"].project.name),
+            ("Manager", lambda r: str(r["closure"].project.manager or "")),
+            ("Portfolio", lambda r: str(r["closure"].project.portfolio)),
+            ("Killed", lambda r: r["closure"].killed),
+            ("Reason", lambda r: r["closure"].reason),
+            ("Status", lambda r: r["closure"].get_status_display()),
+            ("What is left", lambda r: "; ".join(r["missing"])),
+            ("Started", lambda r: r["closure"].created_at),
+            ("Closed", lambda r: r["closure"].closed_at),
+        ],
+        rows,
+    )
+    if download:
+        return download
     return render(
         request,
         "knowledge/closures.html",

@@ -19,6 +19,7 @@ from pmo.core import audit
 from pmo.core.access import can
 from pmo.core.errors import DomainError, ValidationFailed
 from pmo.portfolio.models import Portfolio, Program, Project
+from pmo.reporting.exports import list_export
 from pmo.risks import selectors, services
 from pmo.risks.forms import ActionForm, OccurForm, RateForm, RiskCreateForm, RiskEditForm, TaskImpactForm
 from pmo.risks.models import Category, Risk, RiskAction, RiskScale, RiskTaskImpact
@@ -68,6 +69,34 @@ def _create(request: HttpRequest, form: Any, owner: dict[str, Any]) -> Risk | No
     except DomainError as error:
         form_errors(form, error)
     return None
+
+
+def register_columns(financial: bool) -> list[tuple[str, Any]]:
+    """The risk register as a spreadsheet: the columns of the register table and the facts behind them
+    (expected cost only for those who see the project's money)."""
+    columns: list[tuple[str, Any]] = [
+        ("Code", lambda r: r.risk.code),
+        ("Register", lambda r: str(r.risk.scope or "")),
+        ("Kind", lambda r: r.risk.get_kind_display()),
+        ("Risk", lambda r: r.risk.title),
+        ("Category", lambda r: r.risk.get_category_display()),
+        ("Owner", lambda r: str(r.risk.owner or "")),
+        ("Probability", lambda r: r.risk.probability),
+        ("Impact", lambda r: r.risk.impact),
+        ("Score", lambda r: r.risk.score),
+        ("Rating", lambda r: r.rating),
+        ("Trend", lambda r: r.trend),
+        ("Residual score", lambda r: r.risk.residual_score),
+        ("Strategy", lambda r: r.risk.get_strategy_display()),
+        ("Response", lambda r: r.risk.response),
+        ("Open actions", lambda r: r.open_actions),
+        ("Overdue actions", lambda r: len(r.overdue_actions)),
+        ("Status", lambda r: r.risk.get_status_display()),
+        ("Expected delay (days)", lambda r: r.exposure_days),
+    ]
+    if financial:
+        columns.append(("Expected cost", lambda r: r.exposure_money))
+    return columns
 
 
 def heat_context(
@@ -143,6 +172,14 @@ def project_risks(request: HttpRequest, pk: int) -> HttpResponse:
         today=today,
         cache=cache,
     )
+    download = list_export(
+        request,
+        f"Risks {project.code}",
+        register_columns(can(request.user, "view_financials", project)),
+        risk_rows,
+    )
+    if download:
+        return download
     lines, total = selectors.exposure_by(risk_rows, "category")
     return render(
         request,
@@ -389,6 +426,14 @@ def portfolio_risks(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     cache = selectors.ScaleCache()
     risk_rows = selectors.rows(shown, today=today, cache=cache)
+    download = list_export(
+        request,
+        f"Risks {portfolio.name}",
+        register_columns(can(request.user, "view_financials", Project)),
+        risk_rows,
+    )
+    if download:
+        return download
     all_open = selectors.rows(risks.filter(status=Risk.Status.OPEN), today=today, cache=cache)
     params = {
         "portfolio": str(portfolio.pk),
