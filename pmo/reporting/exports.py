@@ -54,6 +54,23 @@ def list_export(
     return export_response(title, [ExportColumn(label, value) for label, value in columns], objects, fmt)
 
 
+def list_exports(
+    request: HttpRequest,
+    lists: dict[str, tuple[str, Sequence[tuple[str, Callable[[Any], Any]]], Callable[[], Iterable[Any]]]],
+) -> HttpResponse | None:
+    """The download of one of the lists of a page with several (``?export=csv|xlsx&list=<name>``; the first
+    list without ``list``), else None. Each list is named and given as (title, columns, a function returning
+    its rows), so only the list asked for is read; an unknown name is a 404."""
+    fmt = requested_format(request)
+    if fmt is None:
+        return None
+    name = request.GET.get("list", "") or next(iter(lists))
+    if name not in lists:
+        raise Http404(f"No list {name!r} on this page to export.")
+    title, columns, rows = lists[name]
+    return export_response(title, [ExportColumn(label, value) for label, value in columns], rows(), fmt)
+
+
 def plain(value: Any) -> Any:
     """A cell's value as a spreadsheet takes it: text of links and badges, the amount of money, dates as dates.
 

@@ -52,13 +52,16 @@ def isodate(value: str | None) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def export_buttons(context: dict[str, Any], label: str = "") -> str:
+def export_buttons(context: dict[str, Any], label: str = "", of: str = "") -> str:
     """ "Export CSV" and "Export Excel" links for the list on this page, keeping its filters and sort
-    (the view answers ``?export=csv|xlsx`` with pmo.reporting.exports.list_export)."""
+    (the view answers ``?export=csv|xlsx`` with pmo.reporting.exports.list_export). A page with several
+    lists names the one each pair exports with ``of`` (sent as ``&list=<of>``; see exports.list_exports)."""
     request = context["request"]
-    params = {k: v for k, v in request.GET.items() if k not in ("page", "export")}
+    params = {k: v for k, v in request.GET.items() if k not in ("page", "export", "list")}
+    if of:
+        params["list"] = of
     suffix = f" {label}" if label else ""
-    slug = f"-{label.lower().replace(' ', '-')}" if label else ""
+    slug = f"-{of}" if of else (f"-{label.lower().replace(' ', '-')}" if label else "")
     return format_html(
         '<a class="button ghost" href="?{}" id="export-csv{}" download>Export{} CSV</a> '
         '<a class="button ghost" href="?{}" id="export-xlsx{}" download>Export{} Excel</a>',
