@@ -210,7 +210,7 @@ def missing_reports(request: HttpRequest) -> HttpResponse:
     missing_count = sum(len(rows) for rows in missing.values())
     download = list_export(
         request,
-        f"Missing status reports {period:%Y-%m}",
+        f"Missing status reports {period:%B %Y}",
         [
             ("Portfolio", lambda r: str(r["project"].portfolio)),
             ("Code", lambda r: r["project"].code),

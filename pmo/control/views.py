@@ -25,6 +25,7 @@ from pmo.core.access import can, person_id_of, require
 from pmo.core.errors import DomainError, ValidationFailed
 from pmo.planning.models import Plan, Task
 from pmo.portfolio.models import Portfolio, Program, Project
+from pmo.reporting.exports import list_export
 from pmo.resources.models import Person
 
 
@@ -109,21 +110,32 @@ def timesheet_week(request: HttpRequest) -> HttpResponse:
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", Timesheet)
-    sheets = selectors.approvals_for(request.user)
-    return render(
-        request,
-        "control/approvals.html",
+    sheets = [
         {
-            "sheets": [
-                {
-                    "sheet": s,
-                    "hours": selectors.sheet_hours(s),
-                    "entries": list(s.entries.select_related("task").order_by("task__position", "day")),
-                }
-                for s in sheets
-            ],
-        },
+            "sheet": s,
+            "hours": selectors.sheet_hours(s),
+            "entries": list(s.entries.select_related("task").order_by("task__position", "day")),
+        }
+        for s in selectors.approvals_for(request.user)
+    ]
+    download = list_export(
+        request,
+        "Timesheets to approve",
+        [
+            ("Person", lambda e: str(e[0]["sheet"].person)),
+            ("Project code", lambda e: e[0]["sheet"].project.code),
+            ("Project", lambda e: e[0]["sheet"].project.name),
+            ("Week of", lambda e: e[0]["sheet"].week_start),
+            ("Submitted", lambda e: e[0]["sheet"].submitted_at),
+            ("Task", lambda e: e[1].task.name),
+            ("Day", lambda e: e[1].day),
+            ("Hours", lambda e: e[1].hours),
+        ],
+        [(row, entry) for row in sheets for entry in row["entries"]],
     )
+    if download:
+        return download
+    return render(request, "control/approvals.html", {"sheets": sheets})
 
 
 @login_required

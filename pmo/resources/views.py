@@ -18,6 +18,7 @@ from django.utils import timezone
 from pmo.core.access import can
 from pmo.core.errors import DomainError, ValidationFailed
 from pmo.portfolio.models import Project
+from pmo.reporting.exports import list_export
 from pmo.resources import pool_forms as f
 from pmo.resources import selectors, services
 from pmo.resources.models import (
@@ -97,6 +98,23 @@ def pool(request: HttpRequest) -> HttpResponse:
         }
         for p in persons
     ]
+    download = list_export(
+        request,
+        "Resource pool",
+        [
+            ("Name", lambda r: r["person"].name),
+            ("Job title", lambda r: r["person"].job_title),
+            ("Unit", lambda r: str(r["person"].org_unit or "")),
+            ("Roles", lambda r: ", ".join(str(role) for role in r["roles"])),
+            ("Hours a week", lambda r: r["hours"]),
+            ("Non-project %", lambda r: r["profile"].non_project_percent if r["profile"] else None),
+            ("Skill gaps", lambda r: r["gaps"]),
+            ("Away today", lambda r: r["away"].get_reason_display() if r["away"] else ""),
+        ],
+        rows,
+    )
+    if download:
+        return download
     can_keep = can(request.user, "add", GenericResource)
     form = f.GenericResourceForm()
     if request.method == "POST":
@@ -348,6 +366,29 @@ def requests(request: HttpRequest) -> HttpResponse:
     everything = selectors.requests_base().order_by("-id")
     if state in ResourceRequest.State.values:
         everything = everything.filter(state=state)
+    download = list_export(
+        request,
+        "Resource requests",
+        [
+            ("Code", lambda r: r.code),
+            ("Project code", lambda r: r.project.code),
+            ("Project", lambda r: r.project.name),
+            ("Role", lambda r: str(r.role)),
+            ("Skill", lambda r: str(r.skill or "")),
+            ("Minimum level", lambda r: r.min_level if r.skill_id else None),
+            ("Hours a week", lambda r: r.hours_per_week),
+            ("FTE", lambda r: r.fte),
+            ("Start", lambda r: r.start),
+            ("Finish", lambda r: r.finish),
+            ("Hours", lambda r: selectors.hours_of(r)),
+            ("State", lambda r: r.get_state_display()),
+            ("Assigned", lambda r: str(r.assigned_person or "")),
+            ("Decided", lambda r: r.decided_at),
+        ],
+        everything,
+    )
+    if download:
+        return download
     return render(
         request,
         "resources/requests.html",
@@ -475,6 +516,23 @@ def training(request: HttpRequest) -> HttpResponse:
                 messages.error(request, error.message)
             return HttpResponseRedirect(reverse("pool-training") + "#plans")
     show = request.GET.get("show", "open")
+    plans = selectors.plans(status="open" if show == "open" else "")
+    download = list_export(
+        request,
+        "Training plans",
+        [
+            ("Person", lambda p: str(p.person)),
+            ("Skill", lambda p: str(p.skill)),
+            ("Target level", lambda p: p.target_level),
+            ("Course", lambda p: p.course),
+            ("Due", lambda p: p.due_date),
+            ("Status", lambda p: p.get_status_display()),
+            ("Completed", lambda p: p.completed_on),
+        ],
+        plans,
+    )
+    if download:
+        return download
     gaps = selectors.gaps_for(selectors.people())
     return render(
         request,
@@ -482,7 +540,7 @@ def training(request: HttpRequest) -> HttpResponse:
         {
             **_tabs("training", request.user),
             "watch": selectors.certificates_to_watch(today),
-            "plans": selectors.plans(status="open" if show == "open" else ""),
+            "plans": plans,
             "show": show,
             "gaps": [(g, selectors.open_plan_for(g.person, g.skill)) for g in gaps],
             "can_keep": can_keep,

@@ -17,6 +17,7 @@ from pmo.core.access import can, require
 from pmo.core.errors import DomainError, ValidationFailed
 from pmo.portfolio.lifecycle import ACTIVE_STATES
 from pmo.portfolio.models import Portfolio, Project
+from pmo.reporting.exports import list_export
 from pmo.selection import scenarios
 from pmo.selection.models import Proposal, Scenario, ScoringModel
 
@@ -59,10 +60,26 @@ def _titles(codes: list[str]) -> dict[str, str]:
 @login_required
 def scenario_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", Scenario)
+    scenarios = Scenario.objects.select_related("portfolio")
+    download = list_export(
+        request,
+        "Selection scenarios",
+        [
+            ("Scenario", lambda s: s.name),
+            ("Portfolio", lambda s: str(s.portfolio or "All portfolios")),
+            ("Objective", lambda s: s.get_objective_display()),
+            ("Status", lambda s: s.get_status_display()),
+            ("Selected", lambda s: len(s.result.get("selected", [])) if s.result else None),
+            ("Value", lambda s: round(s.result["objective"], 1) if s.result and "objective" in s.result else None),
+        ],
+        scenarios,
+    )
+    if download:
+        return download
     return render(
         request,
         "selection/scenario_list.html",
-        {"scenarios": Scenario.objects.select_related("portfolio"), "can_add": can(request.user, "add", Scenario)},
+        {"scenarios": scenarios, "can_add": can(request.user, "add", Scenario)},
     )
 
 

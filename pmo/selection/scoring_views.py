@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.core.access import can, require
 from pmo.core.errors import DomainError, ValidationFailed
+from pmo.reporting.exports import list_export
 from pmo.selection import scoring, selectors
 from pmo.selection.models import Criterion, ScoringModel
 
@@ -208,6 +210,34 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _ranking_columns(criteria: list[Any]) -> list[tuple[str, Any]]:
+    """The ranking as a spreadsheet: rank, proposal, state, total score, then each criterion's weighted points."""
+    columns: list[tuple[str, Any]] = [
+        ("Rank", lambda r: r.rank),
+        ("Proposal", lambda r: r.proposal.code),
+        ("Title", lambda r: r.proposal.title),
+        ("Project", lambda r: r.proposal.project.code if r.proposal.project else ""),
+        (
+            "State",
+            lambda r: (
+                f"Project {r.proposal.project.get_state_display().lower()}"
+                if r.proposal.project
+                else r.proposal.get_state_display()
+            ),
+        ),
+        ("Score", lambda r: round(r.score, 1)),
+    ]
+    for index, criterion in enumerate(criteria):
+        columns.append(
+            (
+                criterion.name,
+                lambda r, i=index: None if r.parts[i].normalised is None else round(r.parts[i].weighted, 1),
+            )
+        )
+    columns.append(("Not scored by", lambda r: ", ".join(r.missing_evaluators)))
+    return columns
+
+
 @login_required
 def ranking(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", ScoringModel)
@@ -217,6 +247,10 @@ def ranking(request: HttpRequest) -> HttpResponse:
     if portfolio:
         proposals = [p for p in proposals if str(p.portfolio_id) == portfolio]
     rows = scoring.score_table(model, proposals) if model else []
+    criteria = list(model.criteria.all()) if model else []
+    download = list_export(request, f"Ranking {model.name if model else ''}", _ranking_columns(criteria), rows)
+    if download:
+        return download
     return render(
         request,
         "selection/ranking.html",
@@ -224,7 +258,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "model": model,
             "models": ScoringModel.objects.filter(active=True),
             "rows": rows,
-            "criteria": list(model.criteria.all()) if model else [],
+            "criteria": criteria,
             "portfolio": portfolio,
             "can_evaluate": any(can(request.user, "evaluate", r.proposal) for r in rows)
             or (model is not None and model.evaluators.filter(pk=request.user.pk).exists()),
