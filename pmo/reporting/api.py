@@ -16,7 +16,7 @@ from pmo.core.access import can, require
 from pmo.core.errors import ValidationFailed
 from pmo.portfolio.models import Portfolio, Program, Project
 from pmo.reporting import reports, services
-from pmo.reporting.dashboard import dashboard, sees_dashboard
+from pmo.reporting.dashboard import dashboard, sees_dashboard, year_breakdown
 from pmo.reporting.models import ReportArchive, ReportFormat, ReportSubscription
 from pmo.reporting.roadmap import roadmap
 
@@ -220,6 +220,53 @@ def get_dashboard(request: HttpRequest, portfolio: str | None = None) -> dict[st
     """The executive dashboard's figures for one portfolio (its code) or for all, as the caller may see them."""
     _need(request)
     return dashboard_out(dashboard(request.user, _portfolio(request, portfolio)))
+
+
+class ProjectYearOut(Schema):
+    project: CodeRef
+    url: str
+    budget: Decimal
+    actual: Decimal
+    forecast: Decimal
+    variance: Decimal
+
+
+class YearBreakdownOut(Schema):
+    portfolio: CodeRef | None
+    year: int
+    total: YearOut
+    variance: Decimal
+    projects: list[ProjectYearOut]
+
+
+@router.get(
+    "/dashboard/years/{int:year}",
+    response={200: YearBreakdownOut, **ERRORS},
+    operation_id="reporting_dashboard_year",
+)
+def get_dashboard_year(request: HttpRequest, year: int, portfolio: str | None = None) -> dict[str, Any]:
+    """One year of the dashboard's budget/actual/forecast chart by project (variance = budget - forecast), for
+    the same projects as the dashboard; the totals are the chart's figures for that year."""
+    _need(request)
+    scope = _portfolio(request, portfolio)
+    breakdown = year_breakdown(request.user, scope, year)
+    return {
+        "portfolio": code_ref(scope),
+        "year": breakdown.year,
+        "total": vars(breakdown.total),
+        "variance": breakdown.variance,
+        "projects": [
+            {
+                "project": code_ref(r.project),
+                "url": r.url,
+                "budget": r.budget,
+                "actual": r.actual,
+                "forecast": r.forecast,
+                "variance": r.variance,
+            }
+            for r in breakdown.rows
+        ],
+    }
 
 
 # --- roadmap ------------------------------------------------------------------------------------------------

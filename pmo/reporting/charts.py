@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -48,8 +48,11 @@ def _open(width: int, height: int, label: str, css: str, *, fill: bool = False) 
     )
 
 
-def money_bars(years: Sequence[Any], *, width: int = 520, height: int = 220) -> SafeString:
-    """Grouped bars per year: budget, actual and forecast."""
+def money_bars(
+    years: Sequence[Any], *, width: int = 520, height: int = 220, link: Callable[[int], str] | None = None
+) -> SafeString:
+    """Grouped bars per year: budget, actual and forecast. With `link` (year -> address), each year's column
+    (its bars, its label and the space above them) is a link: the dashboard opens the year by project."""
     if not years:
         return mark_safe("")
     left, right, top, bottom = 52, 10, 24, 26
@@ -65,18 +68,32 @@ def money_bars(years: Sequence[Any], *, width: int = 520, height: int = 220) -> 
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}">{_money(level)}</text>')
     for i, year in enumerate(years):
         x0 = left + group * i + (group - 3 * bar) / 2
+        column = []
+        if link is not None:  # the whole column takes the click, not only the bars (a bar may be 0 high)
+            column.append(
+                f'<rect class="year-hit" x="{left + group * i + 2:.1f}" y="{top}" width="{group - 4:.1f}" '
+                f'height="{height - top:.1f}" fill="#fff" fill-opacity="0"><title>{year.year}: open the year by '
+                "project</title></rect>"
+            )
         for j, name in enumerate(("budget", "actual", "forecast")):
             value = float(getattr(year, name))
             h = plot_h * value / top_value
             x = x0 + j * bar
-            parts.append(
+            column.append(
                 f'<rect class="bar bar-{name}" x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar - 2:.1f}" '
                 f'height="{h:.1f}" fill="{SERIES[name]}"><title>{year.year} {name}: {value:,.0f}</title></rect>'
             )
-        parts.append(
-            f'<text x="{left + group * i + group / 2:.1f}" y="{height - 8}" text-anchor="middle" fill="{INK}">'
-            f"{year.year}</text>"
+        underline = ' text-decoration="underline"' if link is not None else ""
+        column.append(
+            f'<text x="{left + group * i + group / 2:.1f}" y="{height - 8}" text-anchor="middle" fill="{INK}"'
+            f"{underline}>{year.year}</text>"
         )
+        if link is not None:
+            parts.append(
+                f'<a href="{escape(link(year.year))}" class="year-link" data-year="{year.year}">{"".join(column)}</a>'
+            )
+        else:
+            parts.extend(column)
     for j, name in enumerate(("budget", "actual", "forecast")):
         x = left + j * 90
         parts.append(
@@ -87,8 +104,11 @@ def money_bars(years: Sequence[Any], *, width: int = 520, height: int = 220) -> 
     return mark_safe("".join(parts))
 
 
-def funnel(stages: Sequence[Any], *, width: int = 420, height: int = 170, link: str = "") -> SafeString:
-    """The proposal pipeline as a funnel: one centred bar per state, as wide as its count."""
+def funnel(
+    stages: Sequence[Any], *, width: int = 420, height: int = 170, link: str = "", query: str = ""
+) -> SafeString:
+    """The proposal pipeline as a funnel: one centred bar per state, as wide as its count; with `link`, each
+    bar opens that list filtered on its state (and on `query`, e.g. "portfolio=3", the dashboard's scope)."""
     if not stages:
         return mark_safe("")
     most = max((s.count for s in stages), default=0) or 1
@@ -107,7 +127,8 @@ def funnel(stages: Sequence[Any], *, width: int = 420, height: int = 170, link: 
             f'fill="{INK if i < 2 else "#fff"}" font-weight="bold">{stage.count}</text>'
         )
         if link:
-            bar = f'<a href="{escape(link)}?state={stage.state}">{bar}</a>'
+            href = escape(f"{link}?state={stage.state}" + (f"&{query}" if query else ""))
+            bar = f'<a href="{href}" class="stage" data-state="{stage.state}">{bar}</a>'
         parts.append(bar)
         parts.append(f'<text x="4" y="{y + row / 2 + 1:.1f}" fill="{INK}">{escape(stage.label)}</text>')
     parts.append("</svg>")

@@ -6,6 +6,7 @@ Every figure comes from the app that owns it, read through its selectors:
   project's metrics (pmo.changes.rag.suggest_rag on pmo.changes.selectors.project_metrics) — the same
   suggestion the status report form makes; the earned-value colour is pmo.control.selectors.rag;
 - money: budgets (Project.budget), actual costs (pmo.control CostEntry) and the latest EVM snapshot's EAC;
+  by year, and one year by project, in pmo.reporting.money;
 - risk: the open threats' expected cost (pmo.risks.selectors.rows/exposure_by) and the top risks;
 - the pipeline: proposals by state (pmo.selection); gates: open reviews past their planned date
   (pmo.governance); deviations: open ones (pmo.changes); capacity: the role heat map (pmo.resources);
@@ -21,7 +22,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,6 +33,8 @@ from pmo.control.models import CostEntry
 from pmo.core.access import can
 from pmo.planning.models import Task
 from pmo.portfolio.models import Portfolio, Project
+from pmo.reporting import money
+from pmo.reporting.money import YearMoney, money_by_year
 from pmo.risks import selectors as risks
 from pmo.risks.models import Risk
 from pmo.selection.models import Proposal
@@ -84,14 +86,6 @@ class HealthRow:
 
     def cells(self) -> list[tuple[str, str]]:
         return [(d, getattr(self, d)) for d in DIMENSIONS]
-
-
-@dataclass
-class YearMoney:
-    year: int
-    budget: Decimal = Decimal("0.00")
-    actual: Decimal = Decimal("0.00")
-    forecast: Decimal = Decimal("0.00")
 
 
 @dataclass
@@ -321,85 +315,6 @@ def health_rows(user: Any, projects: list[Project]) -> list[HealthRow]:
     return rows
 
 
-# --- money by year ----------------------------------------------------------------------------------------
-
-
-def spread(amount: Decimal, first: dt.date, last: dt.date) -> dict[int, Decimal]:
-    """`amount` shared over the calendar years of [first, last] in proportion to their days (the last year
-    takes the rounding rest).
-
-    >>> spread(Decimal("365"), dt.date(2026, 7, 2), dt.date(2027, 7, 1))
-    {2026: Decimal('183.00'), 2027: Decimal('182.00')}
-    """
-    if last < first:
-        last = first
-    total_days = (last - first).days + 1
-    out: dict[int, Decimal] = {}
-    given = Decimal("0.00")
-    for year in range(first.year, last.year + 1):
-        start = max(first, dt.date(year, 1, 1))
-        end = min(last, dt.date(year, 12, 31))
-        if year == last.year:
-            out[year] = (amount - given).quantize(CENT)
-        else:
-            share = (amount * Decimal((end - start).days + 1) / Decimal(total_days)).quantize(CENT)
-            out[year] = share
-            given += share
-    return out
-
-
-def money_by_year(projects: list[Project], today: dt.date) -> list[YearMoney]:
-    """Budget (each project's budget spread over its planned dates), actual cost (by the cost's date) and
-    forecast (actual cost to date, plus what the latest EAC says is still to spend, spread from the day
-    after the status date to the forecast finish — the planned finish when no forecast exists) by year.
-    A project without an earned-value snapshot forecasts the rest of its budget over the rest of its
-    planned dates (from today)."""
-    years: dict[int, YearMoney] = {}
-
-    def year(y: int) -> YearMoney:
-        return years.setdefault(y, YearMoney(y))
-
-    for project in projects:
-        if project.budget and project.planned_start and project.planned_finish:
-            for y, amount in spread(project.budget, project.planned_start, project.planned_finish).items():
-                year(y).budget += amount
-    actual = (
-        CostEntry.objects.filter(project__in=projects)
-        .annotate(year=ExtractYear("date"))
-        .values("year")
-        .annotate(total=Sum("amount"))
-    )
-    for row in actual:
-        year(row["year"]).actual += row["total"].quantize(CENT)
-        year(row["year"]).forecast += row["total"].quantize(CENT)
-    snapshots = control.latest_snapshots(projects)
-    spent = dict(
-        CostEntry.objects.filter(project__in=projects)
-        .values_list("project_id")
-        .annotate(total=Sum("amount"))
-        .values_list("project_id", "total")
-    )
-    for project in projects:
-        snapshot = snapshots.get(project.pk)
-        if snapshot is not None and snapshot.eac is not None:
-            remaining = snapshot.eac - snapshot.ac
-            finish = timezone.localtime(snapshot.forecast_finish).date() if snapshot.forecast_finish else None
-            finish = finish or project.planned_finish or snapshot.status_date
-            start = snapshot.status_date + dt.timedelta(days=1)
-        elif project.budget and project.planned_finish:
-            # Not measured yet: what is left of the budget, over what is left of the planned dates.
-            remaining = project.budget - (spent.get(project.pk) or Decimal(0))
-            start = max(today, project.planned_start or today)
-            finish = project.planned_finish
-        else:
-            continue
-        if remaining <= 0:
-            continue
-        for y, amount in spread(remaining, start, max(start, finish)).items():
-            year(y).forecast += amount
-    return [years[y] for y in sorted(years)]
-
-
 # --- the pipeline -----------------------------------------------------------------------------------------
 
 
@@ -489,9 +404,22 @@ def with_people(projects: list[Project]) -> list[Project]:
     return [by_id[pk] for pk in ids]
 
 
+def running_projects(user: Any, portfolio: Portfolio | None = None) -> list[Project]:
+    """The projects the dashboard shows: past the proposal stage, not closed or cancelled, whose figures the
+    user may see."""
+    return [p for p in visible_projects(user, portfolio) if p.state != "closed"]
+
+
+def year_breakdown(
+    user: Any, portfolio: Portfolio | None, year: int, *, today: dt.date | None = None
+) -> money.YearBreakdown:
+    """One year of the dashboard's budget/actual/forecast chart by project, for the same projects."""
+    return money.year_breakdown(running_projects(user, portfolio), year, today or timezone.localdate())
+
+
 def dashboard(user: Any, portfolio: Portfolio | None = None, *, today: dt.date | None = None) -> Dashboard:
     today = today or timezone.localdate()
-    projects = [p for p in visible_projects(user, portfolio) if p.state != "closed"]
+    projects = running_projects(user, portfolio)
     rows = sorted(health_rows(user, projects), key=lambda r: (SEVERITY.get(r.overall, 3), r.project.code))
     top = None
     if risks.sees_risks(user):

@@ -4,6 +4,7 @@ from pmo.reporting import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("dashboard/", views.dashboard, name="reporting-dashboard"),
+    path("dashboard/years/<int:year>/", views.dashboard_year, name="reporting-year"),
     path("roadmap/", views.roadmap, name="reporting-roadmap"),
     path("reports/", views.reports_page, name="reporting-reports"),
     path("reports/generate/", views.report_generate, name="reporting-generate"),

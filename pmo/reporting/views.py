@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +18,9 @@ from pmo.core.access import can, require
 from pmo.core.errors import DomainError, ValidationFailed
 from pmo.portfolio.models import Portfolio, Program, Project
 from pmo.reporting import charts, reports, services
-from pmo.reporting.dashboard import MILESTONE_AHEAD_DAYS, MILESTONE_PAST_DAYS, sees_dashboard
+from pmo.reporting.dashboard import MILESTONE_AHEAD_DAYS, MILESTONE_PAST_DAYS, sees_dashboard, year_breakdown
 from pmo.reporting.dashboard import dashboard as build_dashboard
+from pmo.reporting.exports import list_export
 from pmo.reporting.models import ReportArchive, ReportFormat, ReportSubscription
 from pmo.reporting.roadmap import roadmap as build_roadmap
 
@@ -58,20 +60,66 @@ def _portfolios(request: HttpRequest) -> list[Portfolio]:
     return [p for p in Portfolio.objects.filter(active=True).order_by("code") if can(request.user, "view", p)]
 
 
+def _scoped(url: str, portfolio: Portfolio | None) -> str:
+    """`url` in the dashboard's scope (its portfolio, if one is chosen)."""
+    return f"{url}?portfolio={portfolio.pk}" if portfolio else url
+
+
+def year_url(year: int, portfolio: Portfolio | None) -> str:
+    return _scoped(reverse("reporting-year", args=[year]), portfolio)
+
+
+def capacity_cell_url(start: dt.date, months: int, key: str, period: int) -> str:
+    """The capacity page's drill-down of one cell of the dashboard's role heat map (the same months, demand
+    of running projects only): the projects and tasks demanding that role in that period."""
+    query = urlencode(
+        {
+            "by": "role",
+            "unit": "month",
+            "count": months,
+            "start": f"{start:%Y-%m}",
+            "proposals": "off",
+            "cell": f"{key}|{period}",
+        }
+    )
+    return f"{reverse('capacity')}?{query}#drill"
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     _need_dashboard(request)
     portfolio = _portfolio(request, request.GET.get("portfolio"))
     board = build_dashboard(request.user, portfolio)
+    capacity = board.capacity
+    if capacity and capacity["months"]:
+        start, months = capacity["months"][0], len(capacity["months"])
+        capacity = {
+            **capacity,
+            "rows": [
+                {
+                    **row,
+                    "cells": [
+                        {**c, "url": capacity_cell_url(start, months, row["key"], c["period"])} for c in row["cells"]
+                    ],
+                }
+                for row in capacity["rows"]
+            ],
+        }
     return render(
         request,
         "reporting/dashboard.html",
         {
             "board": board,
+            "capacity": capacity,
+            "year_links": [(y, year_url(y.year, portfolio)) for y in board.years],
             "portfolio": portfolio,
             "portfolios": _portfolios(request),
-            "money_svg": charts.money_bars(board.years),
-            "funnel_svg": charts.funnel(board.funnel, link=reverse("proposals-list")),
+            "money_svg": charts.money_bars(board.years, link=lambda year: year_url(year, portfolio)),
+            "funnel_svg": charts.funnel(
+                board.funnel,
+                link=reverse("proposals-list"),
+                query=f"portfolio={portfolio.pk}" if portfolio else "",
+            ),
             "bubble_svg": charts.bubbles(board.rows),
             "milestones_svg": charts.milestone_timeline(
                 board.milestones,
@@ -80,6 +128,42 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 board.today,
             ),
             "can_produce": can(request.user, "produce_report", ReportArchive),
+        },
+    )
+
+
+YEAR_COLUMNS: list[tuple[str, Any]] = [
+    ("Code", lambda r: r.project.code),
+    ("Project", lambda r: r.project.name),
+    ("Portfolio", lambda r: r.project.portfolio.code if r.project.portfolio_id else ""),
+    ("Manager", lambda r: str(r.project.manager or "")),
+    ("Budget", lambda r: r.budget),
+    ("Actual", lambda r: r.actual),
+    ("Forecast", lambda r: r.forecast),
+    ("Variance", lambda r: r.variance),
+]
+
+
+@login_required
+def dashboard_year(request: HttpRequest, year: int) -> HttpResponse:
+    """One year of the dashboard's budget/actual/forecast chart by project, in the dashboard's scope."""
+    _need_dashboard(request)
+    portfolio = _portfolio(request, request.GET.get("portfolio"))
+    breakdown = year_breakdown(request.user, portfolio, year)
+    scope = f" {portfolio.code}" if portfolio else ""
+    download = list_export(request, f"Budget actual forecast {year}{scope}", YEAR_COLUMNS, breakdown.rows)
+    if download:
+        return download
+    return render(
+        request,
+        "reporting/year.html",
+        {
+            "breakdown": breakdown,
+            "portfolio": portfolio,
+            "portfolios": _portfolios(request),
+            "dashboard_url": _scoped(reverse("reporting-dashboard"), portfolio) + "#money",
+            "previous_url": year_url(breakdown.previous, portfolio) if breakdown.previous else "",
+            "next_url": year_url(breakdown.next, portfolio) if breakdown.next else "",
         },
     )
 

@@ -180,3 +180,18 @@ def test_subscriptions_round_trip(board: dict[str, Any], roles: Any) -> None:
 
 def test_run_due_by_the_director(board: dict[str, Any], roles: Any) -> None:
     assert caller(roles[Role.PMO_DIRECTOR])("post", "/report-subscriptions/run-due") == (200, {"enqueued": []})
+
+
+def test_dashboard_year_json(board: dict[str, Any], roles: Any) -> None:
+    status, body = caller(roles[Role.EXECUTIVE])("get", "/dashboard/years/2026")
+    assert status == 200
+    assert body["total"] == {"year": 2026, "budget": "1451643.84", "actual": "290000.00", "forecast": "928714.29"}
+    assert body["variance"] == "522929.55"
+    assert [(p["project"]["code"], p["url"], p["forecast"], p["variance"]) for p in body["projects"]] == [
+        ("P1", f"/projects/{board['p1'].pk}/", "839000.00", "411000.00"),
+        ("P3", f"/projects/{board['p3'].pk}/", "89714.29", "111929.55"),
+    ]
+    status, body = caller(roles[Role.EXECUTIVE])("get", "/dashboard/years/2026?portfolio=OPS")
+    assert [p["project"]["code"] for p in body["projects"]] == ["P3"] and body["portfolio"]["code"] == "OPS"
+    assert caller(roles[Role.TEAM_MEMBER])("get", "/dashboard/years/2026")[0] == 403
+    assert caller(roles[Role.EXECUTIVE])("get", "/dashboard/years/2026?portfolio=NOPE")[0] == 422

@@ -6,6 +6,7 @@ from typing import Any
 
 from pmo.core.roles import Role
 from pmo.reporting import dashboard as dash
+from pmo.reporting import money
 from pmo.reporting.dashboard import dashboard
 
 
@@ -53,9 +54,9 @@ def test_budget_actual_forecast_by_year(board: dict[str, Any], roles: Any) -> No
 
 
 def test_spread_shares_by_days_and_keeps_the_total() -> None:
-    shares = dash.spread(Decimal("100"), dt.date(2026, 12, 31), dt.date(2027, 1, 2))
+    shares = money.spread(Decimal("100"), dt.date(2026, 12, 31), dt.date(2027, 1, 2))
     assert shares == {2026: Decimal("33.33"), 2027: Decimal("66.67")}
-    assert dash.spread(Decimal("10"), dt.date(2026, 5, 1), dt.date(2026, 4, 1)) == {2026: Decimal("10.00")}
+    assert money.spread(Decimal("10"), dt.date(2026, 5, 1), dt.date(2026, 4, 1)) == {2026: Decimal("10.00")}
 
 
 def test_pipeline_funnel(board: dict[str, Any], roles: Any) -> None:

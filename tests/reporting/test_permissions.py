@@ -7,7 +7,7 @@ import pytest
 
 from pmo.core.access import can
 from pmo.core.roles import Role
-from pmo.reporting import dashboard, exports, services
+from pmo.reporting import exports, money, services
 from pmo.reporting.models import ReportArchive, ReportSubscription
 from tests.conftest import make_user
 
@@ -33,7 +33,7 @@ def test_archive_rule(roles: dict[Role, Any]) -> None:
     assert not can(roles[Role.TEAM_MEMBER], "view", mine)
 
 
-@pytest.mark.parametrize("module", [dashboard, services, exports])
+@pytest.mark.parametrize("module", [money, services, exports])
 def test_doctests(module: Any) -> None:
     result = doctest.testmod(module)
     assert result.failed == 0 and result.attempted > 0
