@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from pmo.api.schemas import ERRORS, CodeRef, Ref, code_ref, ref
+from pmo.api.schemas import ERRORS, CodeRef, Page, Ref, code_ref, ref
 from pmo.core.access import can
 from pmo.core.errors import ValidationFailed
 from pmo.portfolio.models import Portfolio, Program, Project
@@ -237,21 +237,29 @@ class RiskFilters(Schema):
     residual: bool = Field(False, description="probability and impact are the residual rating")
 
 
-def _filtered(request: HttpRequest, f: RiskFilters) -> list[selectors.RiskRow]:
+class PageParams(Schema):
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+def _filtered_queryset(request: HttpRequest, f: RiskFilters) -> QuerySet[Risk]:
     _risks(request)
     qs: QuerySet[Risk] = selectors.base()
     if f.portfolio_id is not None:
         qs = selectors.in_portfolio(_one(Portfolio, f.portfolio_id, "portfolio_id"))
     if f.program_id is not None:
         qs = qs & selectors.in_program(_one(Program, f.program_id, "program_id"))
-    qs = selectors.filtered(
+    return selectors.filtered(
         selectors.visible(request.user, qs),
         status=f.status or "",
         kind=f.kind or "",
         project_id=f.project_id,
         category=f.category or "",
-    )
-    out = selectors.rows(qs.order_by("-score", "code"))
+    ).order_by("-score", "code", "pk")
+
+
+def _filtered(request: HttpRequest, f: RiskFilters) -> list[selectors.RiskRow]:
+    out = selectors.rows(_filtered_queryset(request, f))
     if f.escalated is not None:
         out = [r for r in out if (r.escalated or r.risk.project_id is None) == f.escalated]
     if f.probability is not None and f.impact is not None:
@@ -261,12 +269,25 @@ def _filtered(request: HttpRequest, f: RiskFilters) -> list[selectors.RiskRow]:
 
 @router.get(
     "/risks",
-    response={200: list[RiskOut], **ERRORS},
+    response={200: Page[RiskOut], **ERRORS},
     operation_id="risks_list",
-    summary="Risks and opportunities, highest score first (open ones by default)",
+    summary="Risks and opportunities, highest score first (open ones by default), a page at a time",
 )
-def list_risks(request: HttpRequest, filters: Query[RiskFilters]) -> Any:
-    return [risk_out(r, request.user) for r in _filtered(request, filters)]
+def list_risks(request: HttpRequest, filters: Query[RiskFilters], paging: Query[PageParams]) -> Any:
+    start = (paging.page - 1) * paging.page_size
+    if filters.escalated is None and (filters.probability is None or filters.impact is None):
+        # Every filter is in the database: rate only the risks of this page.
+        qs = _filtered_queryset(request, filters)
+        count, rows = qs.count(), selectors.rows(qs[start : start + paging.page_size])
+    else:
+        matching = _filtered(request, filters)
+        count, rows = len(matching), matching[start : start + paging.page_size]
+    return {
+        "items": [risk_out(r, request.user) for r in rows],
+        "count": count,
+        "page": paging.page,
+        "page_size": paging.page_size,
+    }
 
 
 @router.post("/risks", response={201: RiskOut, **ERRORS}, operation_id="risks_create")

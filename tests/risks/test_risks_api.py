@@ -107,12 +107,15 @@ def test_lists_filters_and_heat_maps(team, roles):
             "post", "/risks", {"project_id": project.pk, "title": title, "probability": p, "impact": i, "kind": kind}
         )
     director("post", "/risks", {"portfolio_id": portfolio.pk, "title": "E", "probability": 1, "impact": 2})
-    status, rows = director("get", f"/risks?project_id={p1.pk}")
-    assert status == 200 and [r["title"] for r in rows] == ["A", "C", "B"]
-    status, rows = director("get", f"/risks?portfolio_id={portfolio.pk}&kind=threat&probability=4&impact=5")
-    assert [r["title"] for r in rows] == ["A", "D"]
-    status, rows = director("get", f"/risks?portfolio_id={portfolio.pk}&escalated=true")
-    assert [r["title"] for r in rows] == ["A", "D", "E"]
+    status, page = director("get", f"/risks?project_id={p1.pk}")
+    assert status == 200 and [r["title"] for r in page["items"]] == ["A", "C", "B"]
+    assert (page["count"], page["page"], page["page_size"]) == (3, 1, 50)
+    status, page = director("get", f"/risks?project_id={p1.pk}&page=2&page_size=2")
+    assert [r["title"] for r in page["items"]] == ["B"] and page["count"] == 3
+    status, page = director("get", f"/risks?portfolio_id={portfolio.pk}&kind=threat&probability=4&impact=5")
+    assert [r["title"] for r in page["items"]] == ["A", "D"] and page["count"] == 2
+    status, page = director("get", f"/risks?portfolio_id={portfolio.pk}&escalated=true&page_size=2")
+    assert [r["title"] for r in page["items"]] == ["A", "D"] and page["count"] == 3
     status, heat = director("get", f"/portfolios/{portfolio.pk}/risk-heatmap")
     assert status == 200 and heat["total"] == 4
     filled = [(c["probability"], c["impact"], c["count"], c["rating"]) for c in heat["cells"] if c["count"]]
@@ -192,12 +195,12 @@ def test_program_filter_and_team_member_visibility(team, roles):
         {"program_id": team["program"].pk, "title": "On CX", "probability": 2, "impact": 2},
     ):
         assert director("post", "/risks", body)[0] == 201
-    status, rows = director("get", f"/risks?program_id={team['program'].pk}")
-    assert status == 200 and sorted(r["title"] for r in rows) == ["On CX", "On P1"]
-    status, rows = director("get", f"/risks?portfolio_id={team['portfolio'].pk}&program_id={team['program'].pk}")
-    assert sorted(r["title"] for r in rows) == ["On CX", "On P1"]
+    status, page = director("get", f"/risks?program_id={team['program'].pk}")
+    assert status == 200 and sorted(r["title"] for r in page["items"]) == ["On CX", "On P1"]
+    status, page = director("get", f"/risks?portfolio_id={team['portfolio'].pk}&program_id={team['program'].pk}")
+    assert sorted(r["title"] for r in page["items"]) == ["On CX", "On P1"]
     member = caller(roles[Role.TEAM_MEMBER])
-    status, rows = member("get", "/risks")
-    assert [r["title"] for r in rows] == ["On P1"]  # the member works on P1 only
+    status, page = member("get", "/risks")
+    assert [r["title"] for r in page["items"]] == ["On P1"] and page["count"] == 1  # the member works on P1 only
     p2_risk = Risk.objects.get(title="On P2")
     assert member("get", f"/risks/{p2_risk.pk}")[0] == 404
