@@ -59,10 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from django.core.exceptions import ImproperlyConfigured
+
     try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except ImproperlyConfigured as error:
+        # A setting from the environment that cannot work (e.g. OIDC_ISSUER unreachable): one clear line.
+        print(f"pmo: configuration error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from pmo.core.oidc_settings import oidc_settings
 from pmo.paths import data_dir
 
 
@@ -101,6 +102,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
+# The single sign-on callback is no password attempt: axes leaves it alone (see pmo.core.oidc.axes_exempt).
+AXES_WHITELIST_CALLABLE = "pmo.core.oidc.axes_exempt"
+
+# Single sign-on through OpenID Connect, off unless OIDC_RP_CLIENT_ID is set (docs/deployment.md). When on,
+# this adds the OIDC_* settings (the provider's endpoints discovered from OIDC_ISSUER at start-up),
+# LOGIN_REDIRECT_URL_FAILURE, pmo.core.oidc.OIDCBackend after the backends above, and the provider's
+# sign-out origin to the policy's form-action. pmo/core/oidc_settings.py has the variables.
+globals().update(oidc_settings(os.environ, backends=AUTHENTICATION_BACKENDS, csp=CONTENT_SECURITY_POLICY))
 
 ROOT_URLCONF = "pmo.urls"
 WSGI_APPLICATION = "pmo.wsgi.application"
@@ -208,6 +217,9 @@ SECURE_HSTS_PRELOAD = HTTPS and _env_flag("HSTS_PRELOAD", True)
 if _env_flag("TRUST_X_FORWARDED_PROTO"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
+# Lax (not Strict): the single sign-on provider sends the browser back to /oidc/callback/ from its own site,
+# and that request must carry the session holding the sign-in's state and nonce.
+SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

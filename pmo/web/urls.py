@@ -1,11 +1,10 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from pmo.portfolio import pages as portfolio_pages
 from pmo.portfolio import views as portfolio_views
 from pmo.resources import pages as resource_pages
 from pmo.selection import pages as selection_pages
-from pmo.web import views
+from pmo.web import sso, views
 from pmo.web.areas import Area
 
 AREAS: tuple[Area, ...] = (*portfolio_pages.AREAS, *selection_pages.AREAS, *resource_pages.AREAS)
@@ -25,8 +24,11 @@ def area_urls(area: Area) -> list:
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", sso.SignInView.as_view(), name="login"),
+    path("logout/", sso.SignOutView.as_view(), name="logout"),
+    # Single sign-on (OpenID Connect): 404 unless configured; the names are mozilla-django-oidc's.
+    path("oidc/authenticate/", sso.authenticate, name="oidc_authentication_init"),
+    path("oidc/callback/", sso.callback, name="oidc_authentication_callback"),
     path("account/", views.account, name="account"),
     path("", include("pmo.planning.urls")),
     path("", include("pmo.selection.urls")),
