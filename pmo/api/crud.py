@@ -124,22 +124,34 @@ def register(router: Router, res: Resource) -> None:
             raise Http404(f"No {singular} with id {pk}.")
         return obj
 
-    @router.get(
+    def list_page(request: HttpRequest, params: ListParams, filters: dict[str, Any]) -> Any:
+        require(request.user, "view", res.model)
+        qs = res.scope(res.queryset(), request.user)
+        for name, value in filters.items():
+            qs = qs.filter(**{name: value})
+        qs = _order(_search(qs, params.q, res.search_fields), params.ordering, res.orderings)
+        offset = (params.page - 1) * params.page_size
+        items = [res.serialize(o, request.user) for o in qs[offset : offset + params.page_size]]
+        return {"items": items, "count": qs.count(), "page": params.page, "page_size": params.page_size}
+
+    list_route = router.get(
         f"/{res.path}",
         response={200: Page[Out], **ERRORS},
         summary=f"List {plural}",
         tags=[res.tag],
         operation_id=f"{op}_list",
     )
-    def list_records(request: HttpRequest, params: Query[ListParams], filters: Query[Filters]) -> Any:
-        require(request.user, "view", res.model)
-        qs = res.scope(res.queryset(), request.user)
-        for name, value in filters.dict(exclude_none=True).items():
-            qs = qs.filter(**{name: value})
-        qs = _order(_search(qs, params.q, res.search_fields), params.ordering, res.orderings)
-        offset = (params.page - 1) * params.page_size
-        items = [res.serialize(o, request.user) for o in qs[offset : offset + params.page_size]]
-        return {"items": items, "count": qs.count(), "page": params.page, "page_size": params.page_size}
+    if Filters.model_fields:
+
+        @list_route
+        def list_records(request: HttpRequest, params: Query[ListParams], filters: Query[Filters]) -> Any:
+            return list_page(request, params, filters.dict(exclude_none=True))
+
+    else:  # a Query of a schema without fields would be a required parameter that no client can send
+
+        @list_route
+        def list_unfiltered(request: HttpRequest, params: Query[ListParams]) -> Any:
+            return list_page(request, params, {})
 
     @router.post(
         f"/{res.path}",
