@@ -19,6 +19,7 @@ from pmo.reporting import reports, services
 from pmo.reporting.dashboard import dashboard, sees_dashboard, year_breakdown
 from pmo.reporting.models import ReportArchive, ReportFormat, ReportSubscription
 from pmo.reporting.roadmap import roadmap
+from pmo.reporting.selectors import visible_archives
 
 router = Router(tags=["Reporting"])
 
@@ -410,8 +411,7 @@ def create_report(request: HttpRequest, data: ReportIn) -> tuple[int, dict[str, 
 def list_reports(request: HttpRequest) -> list[dict[str, Any]]:
     """The archived reports the caller may download, the newest first (up to 100)."""
     _need(request)
-    qs = ReportArchive.objects.select_related("portfolio", "project", "subscription")[:500]
-    return [archive_out(a) for a in qs if can(request.user, "view", a)][:100]
+    return [archive_out(a) for a in visible_archives(request.user)[:100]]
 
 
 @router.get("/reports/{int:pk}/download", response={200: None, **ERRORS}, operation_id="reports_download")

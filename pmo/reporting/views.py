@@ -20,9 +20,10 @@ from pmo.portfolio.models import Portfolio, Program, Project
 from pmo.reporting import charts, reports, services
 from pmo.reporting.dashboard import MILESTONE_AHEAD_DAYS, MILESTONE_PAST_DAYS, sees_dashboard, year_breakdown
 from pmo.reporting.dashboard import dashboard as build_dashboard
-from pmo.reporting.exports import list_export
+from pmo.reporting.exports import list_export, list_exports
 from pmo.reporting.models import ReportArchive, ReportFormat, ReportSubscription
 from pmo.reporting.roadmap import roadmap as build_roadmap
+from pmo.reporting.selectors import visible_archives
 
 
 def _say(request: HttpRequest, error: DomainError) -> None:
@@ -193,16 +194,50 @@ def roadmap(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _archives_for(user: Any) -> list[ReportArchive]:
-    qs = ReportArchive.objects.select_related("portfolio", "project", "created_by", "subscription__user")[:200]
-    return [a for a in qs if can(user, "view", a)][:50]
+ARCHIVE_SHOWN = 50  # the page lists the latest; its export holds them all
+
+ARCHIVE_COLUMNS: list[tuple[str, Any]] = [
+    ("Report", lambda a: a.title),
+    ("Format", lambda a: a.get_format_display()),
+    ("Period from", lambda a: a.period_start),
+    ("Period to", lambda a: a.period_end),
+    ("Produced", lambda a: a.created_at),
+    ("By", lambda a: archive_by(a)),
+    ("Size (bytes)", lambda a: a.size),
+]
+
+SUBSCRIPTION_COLUMNS: list[tuple[str, Any]] = [
+    ("Frequency", lambda s: s.get_frequency_display().split(" (")[0]),
+    ("Format", lambda s: s.get_format_display()),
+    ("Portfolio", lambda s: s.portfolio.code if s.portfolio_id else "all portfolios"),
+    ("Next", lambda s: s.next_run),
+    ("Last sent", lambda s: s.last_run),
+]
+
+
+def archive_by(archive: ReportArchive) -> str:
+    """Who produced an archived report, as the archive shows it."""
+    if archive.subscription_id:
+        return f"schedule of {archive.subscription.user.get_username()}"
+    user = archive.created_by
+    return (user.get_full_name() or user.get_username()) if user else "—"
 
 
 @login_required
 def reports_page(request: HttpRequest) -> HttpResponse:
     _need_dashboard(request)
     start, end = reports.default_period()
-    subscriptions = ReportSubscription.objects.filter(user=request.user).select_related("portfolio")
+    subscriptions = list(ReportSubscription.objects.filter(user=request.user).select_related("portfolio"))
+    archives = visible_archives(request.user)
+    download = list_exports(
+        request,
+        {
+            "archive": ("Report archive", ARCHIVE_COLUMNS, lambda: archives),
+            "subscriptions": ("My scheduled reports", SUBSCRIPTION_COLUMNS, lambda: subscriptions),
+        },
+    )
+    if download:
+        return download
     return render(
         request,
         "reporting/reports.html",
@@ -212,7 +247,8 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             "frequencies": ReportSubscription.Frequency.choices,
             "period_start": start,
             "period_end": end,
-            "archives": _archives_for(request.user),
+            "archives": archives[:ARCHIVE_SHOWN],
+            "archive_count": archives.count(),
             "subscriptions": subscriptions,
             "can_produce": can(request.user, "produce_report", ReportArchive),
             "can_subscribe": can(request.user, "add", ReportSubscription),
