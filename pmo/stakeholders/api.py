@@ -1,5 +1,6 @@
 """The API of stakeholders: registers, communication items and their log, surveys and answers, benefits and
-their measurements, and the benefits roll-up (realised against planned per project, portfolio and objective)."""
+their measurements, and the benefits roll-up (realised against planned per project, portfolio, programme and
+objective)."""
 
 from __future__ import annotations
 
@@ -632,6 +633,7 @@ class LineOut(Schema):
     code: str
     name: str
     portfolio_id: int
+    program_id: int | None
     state: str
     closed: bool
     planned_value: Decimal
@@ -640,6 +642,22 @@ class LineOut(Schema):
     progress: float | None
     benefits: int
     measured: int
+
+
+class KpiOut(Schema):
+    benefit_id: int
+    project: str
+    name: str
+    kpi: str
+    unit: str
+    baseline_value: Decimal
+    target_value: Decimal
+    target_date: dt.date
+    latest_value: Decimal | None
+    latest_on: dt.date | None
+    progress: Decimal | None = Field(description="(latest - baseline) / (target - baseline), 4 decimals, unclamped")
+    financial_value: Decimal
+    realised_value: Decimal
 
 
 class GroupOut(Schema):
@@ -651,12 +669,33 @@ class GroupOut(Schema):
     realised_value: Decimal
     progress: float | None
     projects: list[str]
+    kpis: list[KpiOut] = Field(description="The group's benefits one by one, by project code then name")
 
 
 class BenefitRollupOut(Schema):
     projects: list[LineOut]
     portfolios: list[GroupOut]
+    programs: list[GroupOut] = Field(description="Per programme (projects in no programme are left out)")
     objectives: list[GroupOut]
+
+
+def _kpi_out(row: selectors.BenefitRow) -> dict[str, Any]:
+    b = row.benefit
+    return {
+        "benefit_id": b.pk,
+        "project": b.project.code,
+        "name": b.name,
+        "kpi": b.kpi,
+        "unit": b.unit,
+        "baseline_value": b.baseline_value,
+        "target_value": b.target_value,
+        "target_date": b.target_date,
+        "latest_value": row.latest_value,
+        "latest_on": row.latest_on,
+        "progress": None if row.progress is None else row.progress.quantize(Decimal("0.0001")),
+        "financial_value": b.financial_value,
+        "realised_value": row.realised_value,
+    }
 
 
 def _group_out(g: selectors.RollupGroup) -> dict[str, Any]:
@@ -669,6 +708,7 @@ def _group_out(g: selectors.RollupGroup) -> dict[str, Any]:
         "realised_value": g.realised_value,
         "progress": g.progress,
         "projects": [line.code for line in g.lines],
+        "kpis": [_kpi_out(row) for row in g.kpis],
     }
 
 
@@ -676,13 +716,16 @@ def _group_out(g: selectors.RollupGroup) -> dict[str, Any]:
     "/benefits/rollup",
     response={200: BenefitRollupOut, **ERRORS},
     operation_id="benefits_rollup",
-    summary="Realised against planned benefits per project, portfolio and objective (closed projects included)",
+    summary="Realised against planned benefits per project, portfolio, programme and objective (closed projects "
+    "included)",
 )
-def rollup(request: HttpRequest, portfolio_id: int | None = None) -> Any:
+def rollup(request: HttpRequest, portfolio_id: int | None = None, program_id: int | None = None) -> Any:
     _sees(request)
     if portfolio_id is not None:
         _one(Portfolio, portfolio_id, "portfolio_id")
-    lines = selectors.benefits_rollup(portfolio=portfolio_id)
+    if program_id is not None:
+        _one(Program, program_id, "program_id")
+    lines = selectors.benefits_rollup(portfolio=portfolio_id, program=program_id)
     return {
         "projects": [
             {
@@ -690,6 +733,7 @@ def rollup(request: HttpRequest, portfolio_id: int | None = None) -> Any:
                 "code": line.code,
                 "name": line.name,
                 "portfolio_id": line.portfolio_id,
+                "program_id": line.program_id,
                 "state": line.state,
                 "closed": line.closed,
                 "planned_value": line.planned_value,
@@ -702,6 +746,7 @@ def rollup(request: HttpRequest, portfolio_id: int | None = None) -> Any:
             for line in lines
         ],
         "portfolios": [_group_out(g) for g in selectors.rollup_by_portfolio(lines)],
+        "programs": [_group_out(g) for g in selectors.rollup_by_program(lines)],
         "objectives": [_group_out(g) for g in selectors.rollup_by_objective(lines)],
     }
 

@@ -9,8 +9,9 @@ Benefits arithmetic (docs/stakeholders.md says the same for people):
 - per project: planned = sum of its benefits' financial values, realised = sum of their realised values,
   progress = realised / planned (or, where no benefit carries money, the mean progress of the measured ones);
   None while none of its benefits is measured;
-- per portfolio and per objective: sums of the projects' planned and realised values per currency; a project
-  that serves two objectives counts in full under each.
+- per portfolio, per programme and per objective: sums of the projects' planned and realised values per
+  currency (closed projects included); a project that serves two objectives counts in full under each; each
+  group also lists its benefits one by one with their KPI's progress (RollupGroup.kpis).
 """
 
 from __future__ import annotations
@@ -127,6 +128,12 @@ class BenefitLine:
     benefit_count: int = 0
     measured_count: int = 0
     objective_ids: tuple[int, ...] = ()
+    program_id: int | None = None
+    rows: tuple[BenefitRow, ...] = field(default=(), compare=False, repr=False)  # its benefits, by name
+
+    @property
+    def state_label(self) -> str:
+        return str(dict(LifecycleState.choices).get(self.state, self.state))
 
 
 def _line(project: Project, rows: list[BenefitRow], objective_ids: tuple[int, ...]) -> BenefitLine:
@@ -154,6 +161,8 @@ def _line(project: Project, rows: list[BenefitRow], objective_ids: tuple[int, ..
         benefit_count=len(rows),
         measured_count=len(measured),
         objective_ids=objective_ids,
+        program_id=project.program_id,
+        rows=tuple(sorted(rows, key=lambda r: (r.benefit.name, r.benefit.pk))),
     )
 
 
@@ -162,12 +171,16 @@ def benefit_line(project: Project) -> BenefitLine | None:
     return next(iter(_lines(Benefit.objects.filter(project=project))), None)
 
 
-def benefits_rollup(*, portfolio: Portfolio | int | None = None) -> list[BenefitLine]:
+def benefits_rollup(
+    *, portfolio: Portfolio | int | None = None, program: Program | int | None = None
+) -> list[BenefitLine]:
     """One line per project that has planned benefits (closed projects included), ordered by project code;
-    only the projects of `portfolio` (an instance or id) when given."""
+    only the projects of `portfolio` and of `program` (instances or ids) when given."""
     qs = Benefit.objects.all()
     if portfolio is not None:
         qs = qs.filter(project__portfolio_id=getattr(portfolio, "pk", portfolio))
+    if program is not None:
+        qs = qs.filter(project__program_id=getattr(program, "pk", program))
     return _lines(qs)
 
 
@@ -211,6 +224,15 @@ class RollupGroup:
     def closed_count(self) -> int:
         return sum(1 for line in self.lines if line.closed)
 
+    @property
+    def benefit_count(self) -> int:
+        return sum(line.benefit_count for line in self.lines)
+
+    @property
+    def kpis(self) -> list[BenefitRow]:
+        """Its benefits one by one (by project code, then name): each KPI's latest value and progress."""
+        return [row for line in self.lines for row in line.rows]
+
 
 def _group(lines: Iterable[BenefitLine], keys_of: Any, objects: dict[int, Any]) -> list[RollupGroup]:
     groups: dict[tuple[int, str], RollupGroup] = {}
@@ -226,6 +248,12 @@ def _group(lines: Iterable[BenefitLine], keys_of: Any, objects: dict[int, Any]) 
 def rollup_by_portfolio(lines: list[BenefitLine]) -> list[RollupGroup]:
     portfolios = Portfolio.objects.in_bulk({line.portfolio_id for line in lines})
     return _group(lines, lambda line: [line.portfolio_id], portfolios)
+
+
+def rollup_by_program(lines: list[BenefitLine]) -> list[RollupGroup]:
+    """Per programme: the sums over its projects (closed ones included); projects in no programme are left out."""
+    programs = Program.objects.in_bulk({line.program_id for line in lines if line.program_id is not None})
+    return _group(lines, lambda line: [line.program_id] if line.program_id is not None else [], programs)
 
 
 def rollup_by_objective(lines: list[BenefitLine]) -> list[RollupGroup]:

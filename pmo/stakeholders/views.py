@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +19,8 @@ from django.utils import timezone
 from pmo.core.access import can
 from pmo.core.errors import DomainError, ValidationFailed
 from pmo.portfolio.models import Portfolio, Program, Project
-from pmo.stakeholders import charts, selectors, services
+from pmo.reporting.exports import list_export, list_exports
+from pmo.stakeholders import charts, exports, selectors, services
 from pmo.stakeholders.charts import fmt
 from pmo.stakeholders.forms import (
     AnswerForm,
@@ -97,6 +98,17 @@ def index(request: HttpRequest) -> HttpResponse:
             )
     mine = selectors.my_due_items(request.user)
     all_due = selectors.due_items()
+    today = timezone.localdate()
+    download = list_exports(
+        request,
+        {
+            "registers": ("Stakeholder registers", exports.REGISTERS, lambda: registers),
+            "mine": ("My communications due", exports.my_due(today), lambda: mine),
+            "due": ("Communications due", exports.all_due(today), lambda: all_due),
+        },
+    )
+    if download:
+        return download
     return render(
         request,
         "stakeholders/index.html",
@@ -118,7 +130,12 @@ def _scope_page(request: HttpRequest, scope: Any, kind: str) -> HttpResponse:
     scope_kwargs = {kind: scope}
     with_projects = kind == "program"
     stakeholders = list(selectors.stakeholders_of(scope, with_projects=with_projects))
-    items = list(selectors.items_of(scope, with_projects=with_projects))
+    # Soonest due first, those done (no next date) last, alike on every database.
+    items = list(
+        selectors.items_of(scope, with_projects=with_projects).order_by(
+            F("next_due").asc(nulls_last=True), "what", "id"
+        )
+    )
     can_keep = can(request.user, "add", Stakeholder(**scope_kwargs))
     audience = selectors.stakeholders_of(scope, with_projects=with_projects)
     s_form = StakeholderForm(prefix="s")
@@ -179,6 +196,22 @@ def _scope_page(request: HttpRequest, scope: Any, kind: str) -> HttpResponse:
     due = selectors.due_items(selectors.items_of(scope, with_projects=with_projects), today=today)
     log = [entry for i in items for entry in i.log.all()]
     log.sort(key=lambda e: (e.sent_on, e.pk), reverse=True)
+    if request.method == "GET":
+        lists: dict[str, Any] = {
+            "register": (
+                f"Stakeholders {scope.code}",
+                exports.register(kind),
+                lambda: list(enumerate(stakeholders, start=1)),
+            ),
+            "plan": (f"Communication plan {scope.code}", exports.plan(kind), lambda: item_rows),
+            "due": (f"Communications due {scope.code}", exports.due(today), lambda: due),
+            "log": (f"Communication log {scope.code}", exports.LOG, lambda: log),
+        }
+        if kind == "project":
+            lists["surveys"] = (f"Surveys {scope.code}", exports.SURVEYS, lambda: selectors.survey_results(scope))
+        download = list_exports(request, lists)
+        if download:
+            return download
     projects = list(scope.projects.order_by("code")) if kind in ("program", "portfolio") else []
     context = {
         "scope": scope,
@@ -190,6 +223,7 @@ def _scope_page(request: HttpRequest, scope: Any, kind: str) -> HttpResponse:
         "due": due,
         "overdue_count": sum(1 for i in due if selectors.is_overdue(i, today)),
         "log": log[:15],
+        "log_count": len(log),
         "can_keep": can_keep,
         "s_form": s_form,
         "i_form": i_form,
@@ -395,6 +429,10 @@ def project_benefits(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseRedirect(request.path)
     rows = selectors.benefit_rows(project)
     line = selectors.benefit_line(project)
+    financial = can(request.user, "view_financials", project)
+    download = list_export(request, f"Benefits {project.code}", exports.benefits(financial), rows)
+    if download:
+        return download
     cards = [
         {
             "row": r,
@@ -416,32 +454,57 @@ def project_benefits(request: HttpRequest, pk: int) -> HttpResponse:
             "can_plan": can_plan,
             "open_form": open_form,
             "closed": project.state in selectors.CLOSED_STATES,
-            "financial": can(request.user, "view_financials", project),
+            "financial": financial,
         },
     )
+
+
+def _pick(request: HttpRequest, model: Any, name: str) -> Any:
+    value = request.GET.get(name) or ""
+    return model.objects.filter(pk=int(value)).first() if value.isdigit() else None
 
 
 @login_required
 def benefits(request: HttpRequest) -> HttpResponse:
     require_sees(request.user)
-    portfolio_id = request.GET.get("portfolio")
-    portfolio = (
-        Portfolio.objects.filter(pk=int(portfolio_id)).first() if portfolio_id and portfolio_id.isdigit() else None
-    )
-    lines = selectors.benefits_rollup(portfolio=portfolio)
+    portfolio = _pick(request, Portfolio, "portfolio")
+    program = _pick(request, Program, "program")
+    lines = selectors.benefits_rollup(portfolio=portfolio, program=program)
     by_portfolio = selectors.rollup_by_portfolio(lines)
+    by_program = selectors.rollup_by_program(lines)
     by_objective = selectors.rollup_by_objective(lines)
+    download = list_exports(
+        request,
+        {
+            "projects": ("Benefits by project", exports.PROJECTS, lambda: lines),
+            "portfolios": ("Benefits by portfolio", exports.rollup("Portfolio"), lambda: by_portfolio),
+            "programmes": ("Benefits by programme", exports.rollup("Programme"), lambda: by_program),
+            "programme-kpis": (
+                "KPIs by programme",
+                exports.PROGRAMME_KPIS,
+                lambda: [(g, row) for g in by_program for row in g.kpis],
+            ),
+            "objectives": ("Benefits by objective", exports.rollup("Objective"), lambda: by_objective),
+        },
+    )
+    if download:
+        return download
     max_planned = max([g.planned_value for g in by_portfolio + by_objective] or [1]) or 1
+    programs = Program.objects.order_by("code")
     return render(
         request,
         "stakeholders/benefits.html",
         {
             "lines": lines,
             "by_portfolio": by_portfolio,
+            "by_program": by_program,
             "by_objective": by_objective,
+            "outside_programs": sum(1 for line in lines if line.program_id is None),
             "bars_max": max_planned,
             "portfolio": portfolio,
+            "program": program,
             "portfolios": Portfolio.objects.order_by("code"),
+            "programs": programs.filter(portfolio=portfolio) if portfolio else programs,
             "closed_count": sum(1 for line in lines if line.closed),
         },
     )

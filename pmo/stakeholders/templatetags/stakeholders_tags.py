@@ -16,7 +16,8 @@ KINDS = {"portfolio.project": "project", "portfolio.program": "program", "portfo
 @register.simple_tag(takes_context=True)
 def stakeholders_panel(context: dict[str, Any], obj: Any) -> str:
     """The stakeholders panel of a project, program or portfolio page: benefits (realised against planned, on a
-    project), the register's size, engagement gaps and overdue communications, with links; "" for the rest."""
+    project; on a programme, rolled up over its projects with each KPI's progress), the register's size,
+    engagement gaps and overdue communications, with links; "" for the rest."""
     meta = getattr(obj, "_meta", None)
     kind = KINDS.get(meta.label_lower if meta is not None else "")
     request = context.get("request")
@@ -29,14 +30,18 @@ def stakeholders_panel(context: dict[str, Any], obj: Any) -> str:
     stakeholders = list(selectors.stakeholders_of(obj, with_projects=with_projects))
     due = selectors.due_items(selectors.items_of(obj, with_projects=with_projects), within_days=0)
     line = None
+    program_groups: list[selectors.RollupGroup] = []
     if kind == "project":
         line = selectors.benefit_line(obj)
+    elif kind == "program":  # its projects' benefits, closed projects included
+        program_groups = selectors.rollup_by_program(selectors.benefits_rollup(program=obj))
     return render_to_string(
         "stakeholders/_panel.html",
         {
             "obj": obj,
             "kind": kind,
             "line": line,
+            "program_groups": program_groups,
             "financial": can(user, "view_financials", obj),
             "stakeholders": len(stakeholders),
             "gaps": sum(1 for s in stakeholders if s.engagement_gap),
