@@ -1,17 +1,21 @@
 """The reporting journey in a real browser: an executive opens the dashboard and drills down from a red
-bubble of the value/risk chart to its project; the PMO analyst produces the Digital portfolio's status report
+bubble of the value/risk chart to its project, and from this year's column of the money chart to the year by
+project and on to a project; the PMO analyst produces the Digital portfolio's status report
 as PDF and as Excel (both downloads opened and checked); the roadmap shows the late cross-project link of the
 demo (DIG-006 waits for DIG-007's second build increment)."""
 
+import datetime as dt
 import io
 import re
 
 import pypdfium2
 import pytest
+from django.contrib.auth.models import User
 from openpyxl import load_workbook
 from playwright.sync_api import Page, ViewportSize, expect
 
 from pmo.portfolio.models import Portfolio, Project
+from pmo.reporting.dashboard import dashboard, year_breakdown
 from pmo.reporting.models import ReportArchive
 from tests.e2e.screenshots import screenshot
 from tests.e2e.test_changes_journey import sign_in
@@ -45,6 +49,26 @@ def test_dashboard_drill_down_reports_and_roadmap(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(code)
     expect(page.locator("#reporting-panel")).to_contain_text("Status report (PDF)")
     screenshot(page, "reporting-02-red-project")
+
+    # 2b. ... goes back, clicks this year's column of the budget/actual/forecast chart, and sees the year by
+    # project, adding up to the chart's figures; each project opens its page.
+    page.go_back()
+    year = next(y for y in dashboard(User.objects.get(username="exec")).years if y.year == dt.date.today().year)
+    page.locator(f"#money svg a.year-link[data-year='{year.year}']").click()
+    page.wait_for_url(re.compile(rf"/dashboard/years/{year.year}/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Budget, actual and forecast {year.year}")
+    rows = page.locator("#year-table tbody tr")
+    expect(rows.first).to_be_visible()
+    breakdown = year_breakdown(User.objects.get(username="exec"), None, year.year)
+    expect(rows).to_have_count(len(breakdown.rows))
+    total = page.locator("#year-table tfoot td")
+    expect(total.nth(3)).to_have_text(f"{year.budget:,.0f}")
+    expect(total.nth(5)).to_have_text(f"{year.forecast:,.0f}")
+    screenshot(page, "reporting-02b-year-by-project")
+    first = breakdown.rows[0].project
+    rows.first.get_by_role("link", name=f"{first.code} {first.name}").click()
+    page.wait_for_url(re.compile(rf"/projects/{first.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(first.code)
 
     # 3. The PMO analyst produces the Digital portfolio's report as a PDF ...
     sign_in(page, "analyst", "Priya Natarajan", "PMO analyst")

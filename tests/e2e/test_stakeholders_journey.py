@@ -1,15 +1,19 @@
 """The stakeholders journey in a real browser: the portfolio manager of Digital opens the Customer Experience
 programme's stakeholder map and communication plan from the sidebar, records the overdue steering pack as sent
 (its next due date moves on and the log shows it), then opens Benefits realisation: the closed loyalty relaunch
-shows what it realised against target, and a new measurement is recorded on its benefits page."""
+shows what it realised against target, the programme's roll-up counts it (and exports as CSV), and a new
+measurement is recorded on its benefits page; the programme's page shows its benefits KPI by KPI."""
 
+import csv
 import datetime as dt
+import io
 import re
 
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
 from pmo.portfolio.models import Program, Project
+from pmo.stakeholders import selectors
 from pmo.stakeholders.models import BenefitMeasurement, CommunicationItem
 from tests.e2e.screenshots import screenshot
 from tests.e2e.test_changes_journey import sign_in
@@ -17,6 +21,10 @@ from tests.e2e.test_changes_journey import sign_in
 pytestmark = pytest.mark.e2e
 
 LAPTOP: ViewportSize = {"width": 1366, "height": 768}
+
+
+def _programme_rollup(code: str) -> selectors.RollupGroup:
+    return next(g for g in selectors.rollup_by_program(selectors.benefits_rollup()) if g.key.code == code)
 
 
 def test_programme_map_communication_sent_and_benefits_realised(page: Page) -> None:
@@ -65,7 +73,22 @@ def test_programme_map_communication_sent_and_benefits_realised(page: Page) -> N
     expect(loyalty).to_contain_text("78%")
     expect(page.locator("#by-portfolio")).to_contain_text("DIG")
     expect(page.locator("#by-objective")).to_contain_text("SO4")
+    # ... by programme too: the Customer Experience programme, the closed relaunch included.
+    cx_benefits = _programme_rollup("CX")
+    programme = page.locator("#by-programme tbody tr", has_text="CX")
+    expect(programme).to_contain_text(f"{cx_benefits.planned_value:,.0f} EUR")
+    expect(programme).to_contain_text(f"{cx_benefits.realised_value:,.0f} EUR")
+    expect(programme).to_contain_text(f"{cx_benefits.progress_pct}%")
+    assert "DIG-005" in [line.code for line in cx_benefits.lines]
     screenshot(page, "stakeholders-04-benefits")
+    # The programmes table as a CSV file: what the page shows.
+    with page.expect_download() as download:
+        page.locator("#by-programme h2").get_by_role("link", name="Export CSV").click()
+    rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))  # noqa: SIM115
+    assert rows[0][:2] == ["Programme", "Name"]
+    cx_row = next(r for r in rows if r[0] == "CX")
+    money = [str(cx_benefits.planned_value), str(cx_benefits.realised_value), str(cx_benefits.progress_pct)]
+    assert cx_row[5:] == money
     loyalty.get_by_role("link", name="DIG-005").click()
     closed = Project.objects.get(code="DIG-005")
     expect(page.get_by_role("heading", level=1)).to_have_text(str(closed))
@@ -91,6 +114,11 @@ def test_programme_map_communication_sent_and_benefits_realised(page: Page) -> N
     page.goto(f"/programs/{cx.pk}/")
     panel = page.locator("#stakeholders-panel")
     expect(panel).to_contain_text("12 stakeholders in the register, 7 with an engagement gap")
+    cx_benefits = _programme_rollup("CX")  # the measurement above counts
+    expect(panel.locator("#programme-benefits")).to_contain_text(
+        f"{cx_benefits.realised_value:,.0f} EUR realised ({cx_benefits.progress_pct}% of planned)"
+    )
+    expect(panel.locator("#programme-benefits tr", has_text="More active loyalty members")).to_contain_text("90%")
     screenshot(page, "stakeholders-06-programme-panel")
     app = Project.objects.get(code="DIG-001")
     page.goto(f"/projects/{app.pk}/stakeholders/")
