@@ -227,6 +227,7 @@ def milestone_timeline(
     if not milestones:
         return mark_safe("")
     codes = sorted({m.project.code for m in milestones})
+    urls = {m.project.code: m.url for m in milestones}
     left, right, top, row = 70, 12, 22, 18
     height = top + row * len(codes) + 8
     span = width - left - right
@@ -242,7 +243,9 @@ def milestone_timeline(
         month = (month + dt.timedelta(days=32)).replace(day=1)
     for i, code in enumerate(codes):
         y = top + row * i + row / 2
-        parts.append(f'<text x="4" y="{y + 4:.1f}" fill="{INK}">{escape(code)}</text>')
+        parts.append(
+            f'<a href="{escape(urls[code])}"><text x="4" y="{y + 4:.1f}" fill="{INK}">{escape(code)}</text></a>'
+        )
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#f0f2f6"/>')
     tx = _day_x(today, first, last, left, span)
     parts.append(
