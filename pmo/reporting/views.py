@@ -11,11 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from pmo.core.access import can, require
 from pmo.core.errors import DomainError, ValidationFailed
+from pmo.core.freshness import cached
 from pmo.portfolio.models import Portfolio, Program, Project
 from pmo.reporting import charts, reports, services
 from pmo.reporting.dashboard import MILESTONE_AHEAD_DAYS, MILESTONE_PAST_DAYS, sees_dashboard, year_breakdown
@@ -90,6 +94,27 @@ def capacity_cell_url(start: dt.date, months: int, key: str, period: int) -> str
 def dashboard(request: HttpRequest) -> HttpResponse:
     _need_dashboard(request)
     portfolio = _portfolio(request, request.GET.get("portfolio"))
+    # The figures of 1,000 projects take seconds to gather: computed once per change of the data, per user.
+    fresh = cached(
+        "dashboard",
+        (request.user.pk, portfolio.pk if portfolio else None),
+        lambda: render_to_string("reporting/_dashboard_body.html", _dashboard_context(request, portfolio)),
+        refresh=request.GET.get("refresh") == "1",
+    )
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "body": mark_safe(fresh.value),  # rendered by the template engine, which escaped every value
+            "computed_at": timezone.localtime(fresh.computed_at),
+            "from_cache": fresh.from_cache,
+            "portfolio": portfolio,
+            "portfolios": _portfolios(request),
+        },
+    )
+
+
+def _dashboard_context(request: HttpRequest, portfolio: Portfolio | None) -> dict[str, Any]:
     board = build_dashboard(request.user, portfolio)
     capacity = board.capacity
     if capacity and capacity["months"]:
@@ -106,31 +131,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for row in capacity["rows"]
             ],
         }
-    return render(
-        request,
-        "reporting/dashboard.html",
-        {
-            "board": board,
-            "capacity": capacity,
-            "year_links": [(y, year_url(y.year, portfolio)) for y in board.years],
-            "portfolio": portfolio,
-            "portfolios": _portfolios(request),
-            "money_svg": charts.money_bars(board.years, link=lambda year: year_url(year, portfolio)),
-            "funnel_svg": charts.funnel(
-                board.funnel,
-                link=reverse("proposals-list"),
-                query=f"portfolio={portfolio.pk}" if portfolio else "",
-            ),
-            "bubble_svg": charts.bubbles(board.rows),
-            "milestones_svg": charts.milestone_timeline(
-                board.milestones,
-                board.today - dt.timedelta(days=MILESTONE_PAST_DAYS),
-                board.today + dt.timedelta(days=MILESTONE_AHEAD_DAYS),
-                board.today,
-            ),
-            "can_produce": can(request.user, "produce_report", ReportArchive),
-        },
-    )
+    return {
+        "board": board,
+        "capacity": capacity,
+        "year_links": [(y, year_url(y.year, portfolio)) for y in board.years],
+        "portfolio": portfolio,
+        "money_svg": charts.money_bars(board.years, link=lambda year: year_url(year, portfolio)),
+        "funnel_svg": charts.funnel(
+            board.funnel,
+            link=reverse("proposals-list"),
+            query=f"portfolio={portfolio.pk}" if portfolio else "",
+        ),
+        "bubble_svg": charts.bubbles(board.rows),
+        "milestones_svg": charts.milestone_timeline(
+            board.milestones,
+            board.today - dt.timedelta(days=MILESTONE_PAST_DAYS),
+            board.today + dt.timedelta(days=MILESTONE_AHEAD_DAYS),
+            board.today,
+        ),
+        "can_produce": can(request.user, "produce_report", ReportArchive),
+    }
 
 
 YEAR_COLUMNS: list[tuple[str, Any]] = [
