@@ -146,6 +146,8 @@ def templates_list(request: HttpRequest, kind: str = "", include_retired: bool =
     operation_id="document_template_fields",
 )
 def template_fields(request: HttpRequest) -> Any:
+    if not can(request.user, "view", DocumentTemplate):
+        raise Http404("No template library.")
     return [{"name": name, "description": text} for name, text in fields.FIELDS.items()]
 
 

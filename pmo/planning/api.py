@@ -463,7 +463,11 @@ def _leveling_run(request: HttpRequest, pk: int) -> Any:
     from pmo.planning.models import LevelingRun
 
     run = LevelingRun.objects.filter(pk=pk).first()
-    if run is None or not all(can(request.user, "view", p) for p in run.projects.all()):
+    if (
+        run is None
+        or not can(request.user, "view", Task)
+        or not all(can(request.user, "view", p) for p in run.projects.all())
+    ):
         raise Http404(f"No levelling run with id {pk}.")
     return run
 
@@ -547,4 +551,5 @@ def portfolio_dependencies(request: HttpRequest, pk: int) -> Any:
     portfolio = Portfolio.objects.filter(pk=pk).first()
     if portfolio is None or not can(request.user, "view", portfolio):
         raise Http404(f"No portfolio with id {pk}.")
+    require(request.user, "view", Task)  # the links between plans: requesters see no plans
     return [cross_link_out(link) for link in portfolio_links(portfolio, request.user)]

@@ -230,6 +230,7 @@ def leveling_start(
         raise ValidationFailed({"mode": "Use fast or exact."})
     if not 0.1 <= time_limit_s <= 600:
         raise ValidationFailed({"time_limit_s": "Give a time limit between 0.1 and 600 seconds."})
+    require(actor, "view", Task)  # levelling reads the plans: requesters see none
     for project in projects:
         require(actor, "view", project)
     with transaction.atomic():
@@ -288,6 +289,7 @@ def leveling_accept(*, actor: Any, run: LevelingRun) -> int:
 def leveling_discard(*, actor: Any, run: LevelingRun) -> None:
     if run.status not in (LevelingRun.Status.DONE, LevelingRun.Status.FAILED):
         raise Conflict(f"This run is {run.get_status_display().lower()}; it cannot be discarded.")
+    require(actor, "view", Task)
     for project in run.projects.all():
         require(actor, "view", project)
     run.status = LevelingRun.Status.DISCARDED

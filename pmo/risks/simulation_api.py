@@ -11,6 +11,7 @@ from pydantic import Field
 
 from pmo.api.schemas import ERRORS
 from pmo.core.access import can
+from pmo.planning.models import Task
 from pmo.portfolio.models import Portfolio, Project
 from pmo.risks import simulation
 from pmo.risks.models import SimulationRun
@@ -70,16 +71,21 @@ def analysis_out(run: SimulationRun) -> dict[str, Any]:
     }
 
 
+def _sees_plans(user: object) -> bool:
+    """Analyses simulate plans and costs: those who read plans see them (requesters do not)."""
+    return can(user, "view", Task)
+
+
 def _project(request: HttpRequest, pk: int) -> Project:
     project = Project.objects.filter(pk=pk).first()
-    if project is None or not can(request.user, "view", project):
+    if project is None or not can(request.user, "view", project) or not _sees_plans(request.user):
         raise Http404(f"No project with id {pk}.")
     return project
 
 
 def _portfolio(request: HttpRequest, pk: int) -> Portfolio:
     portfolio = Portfolio.objects.filter(pk=pk).first()
-    if portfolio is None or not can(request.user, "view", portfolio):
+    if portfolio is None or not can(request.user, "view", portfolio) or not _sees_plans(request.user):
         raise Http404(f"No portfolio with id {pk}.")
     return portfolio
 
@@ -127,6 +133,6 @@ def run_portfolio(request: HttpRequest, pk: int, payload: AnalysisIn) -> Any:
 def read(request: HttpRequest, run_id: int) -> Any:
     run = SimulationRun.objects.filter(pk=run_id).select_related("project", "portfolio").first()
     target = None if run is None else run.project or run.portfolio
-    if run is None or target is None or not can(request.user, "view", target):
+    if run is None or target is None or not can(request.user, "view", target) or not _sees_plans(request.user):
         raise Http404(f"No risk analysis {run_id}.")
     return analysis_out(run)
