@@ -76,8 +76,10 @@ def _manages_portfolio(user: Any, portfolio_id: int | None) -> bool:
 def _portfolio_rule(user: Any, roles: frozenset[Role], action: str, portfolio: Any) -> bool:
     if action == "view" or Role.PMO_DIRECTOR in roles:
         return True
+    if action == "simulate" and Role.PMO_ANALYST in roles:
+        return True  # a risk analysis of its milestones: its manager and the PMO
     return (
-        action == "change"
+        action in ("change", "simulate")
         and Role.PORTFOLIO_MANAGER in roles
         and portfolio.manager_id is not None
         and portfolio.manager_id == person_id_of(user)
@@ -97,12 +99,18 @@ def _project_rule(user: Any, roles: frozenset[Role], action: str, project: Any) 
         return True
     if project.pk is not None and project.state in (LifecycleState.CLOSED, LifecycleState.CANCELLED):
         return False  # archived (pmo.knowledge): a closed or cancelled project and its plan are read-only
-    if Role.PMO_DIRECTOR in roles:
-        return True
+    if Role.PMO_DIRECTOR in roles or (action == "simulate" and Role.PMO_ANALYST in roles):
+        return True  # a schedule and cost risk analysis: the project's manager and the PMO run it
     if Role.PORTFOLIO_MANAGER in roles and _manages_portfolio(user, project.portfolio_id):
         return True
     if action in ("approve", "cancel"):
         return False  # closure and approval authority stay with the PMO director and portfolio manager
+    if action == "simulate":
+        return (
+            Role.PROJECT_MANAGER in roles
+            and project.manager_id is not None
+            and project.manager_id == person_id_of(user)
+        )
     if action in ("add", "change") and Role.PROJECT_ADMINISTRATOR in roles:
         return True
     manages_it = project.manager_id is not None and project.manager_id == person_id_of(user)
@@ -133,8 +141,8 @@ def _proposal_rule(user: Any, roles: frozenset[Role], action: str, proposal: Any
     if action in ("change", "delete"):
         if proposal.state in FINAL:
             return False
-        if action == "delete":
-            return own and proposal.state == "draft"
+        if action == "delete":  # a draft by its requester; any open proposal by the PMO director
+            return (own and proposal.state == "draft") or Role.PMO_DIRECTOR in roles
         return (own and proposal.state in EDITABLE) or decider
     if action in ("submit", "withdraw"):
         return own or decider
@@ -357,6 +365,7 @@ DERIVED_ACTIONS = {
     "progress": "change",
     "check": "view",
     "complete": "change",
+    "simulate": "view",  # a risk analysis reads the plan and writes only its own run
 }
 
 

@@ -205,13 +205,15 @@ BUSINESS_MODELS = (*BUSINESS_MODELS, SAVED_WHATIF)
 for _role in MODEL_PERMISSIONS:
     if _role is not Role.REQUESTER:
         MODEL_PERMISSIONS[_role][SAVED_WHATIF] = ALL
-# The resource manager: keeps the pool and the people in it, reads everything else.
+# The resource manager: keeps the pool and the people in it, reads everything else, and moves the risk actions
+# they own along (the object rule lets owners change the status only).
 MODEL_PERMISSIONS[Role.RESOURCE_MANAGER] = {
     **{model: VIEW for model in BUSINESS_MODELS},
     **{model: ALL for model in POOL_MODELS},
     PERSON: frozenset({"view", "add", "change"}),
     ORG_UNIT: frozenset({"view", "add", "change"}),
     SAVED_WHATIF: ALL,
+    **_OWN_ACTIONS,
 }
 
 

@@ -458,9 +458,9 @@ def _check_options(
 
 
 def may_run(actor: Any, *, project: Project | None = None, portfolio: Portfolio | None = None) -> bool:
-    """Who runs an analysis: whoever may change the project (its manager, the PMO), or the portfolio."""
+    """Who runs an analysis: the project's manager and the PMO (director, analysts, the portfolio's manager)."""
     target = project if project is not None else portfolio
-    return target is not None and can(actor, "change", target)
+    return target is not None and can(actor, "simulate", target)
 
 
 def simulation_start(
@@ -481,7 +481,7 @@ def simulation_start(
     runs as a background task (or at once with ``run_now``) and stores its inputs and results."""
     if (project is None) == (portfolio is None):
         raise ValidationFailed({"project": "Analyse one project or one portfolio."})
-    require(actor, "change", project if project is not None else portfolio)
+    require(actor, "simulate", project if project is not None else portfolio)
     _check_options(iterations, optimistic_pct, pessimistic_pct, distribution, phase_correlation)
     with transaction.atomic():
         run = SimulationRun.objects.create(
