@@ -98,6 +98,23 @@ def project_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Draft report for {period:%B %Y} started with pmo's suggested RAG.")
         return HttpResponseRedirect(reverse("status-report", args=[report.pk]))
     reports = list(selectors.reports_of(project))
+    download = list_export(
+        request,
+        f"Status reports {project.code}",
+        [
+            ("Period", lambda r: r.period.strftime("%Y-%m")),
+            ("State", lambda r: r.get_state_display()),
+            *[(d.capitalize(), lambda r, d=d: getattr(r, f"{d}_rag")) for d in DIMENSIONS],
+            ("Summary", lambda r: r.narrative),
+            ("Achievements", lambda r: r.achievements),
+            ("Next steps", lambda r: r.next_steps),
+            ("Decisions needed", lambda r: r.decisions_needed),
+            ("Submitted", lambda r: r.submitted_at),
+        ],
+        reports,
+    )
+    if download:
+        return download
     current = next((r for r in reports if r.period == period), None)
     return render(
         request,
@@ -663,6 +680,20 @@ def notifications(request: HttpRequest) -> HttpResponse:
         items = items.filter(kind=kind)
     if request.GET.get("unread"):
         items = items.filter(read_at__isnull=True)
+    download = list_export(
+        request,
+        "Notifications",
+        [
+            ("When", lambda n: n.created_at),
+            ("Kind", lambda n: n.get_kind_display()),
+            ("Message", lambda n: n.message),
+            ("Link", lambda n: n.url),
+            ("Read", lambda n: n.read_at),
+        ],
+        items,
+    )
+    if download:
+        return download
     emailed = notification_service.email_kinds(request.user)
     return render(
         request,

@@ -537,6 +537,22 @@ def maturity_page(request: HttpRequest) -> HttpResponse:
         }
         for a in actions
     ]
+    download = list_export(
+        request,
+        "Improvement actions",
+        [
+            ("Action", lambda r: r["item"].title),
+            ("Description", lambda r: r["item"].description),
+            ("Dimension", lambda r: r["item"].get_dimension_display()),
+            ("Owner", lambda r: str(r["item"].owner or "")),
+            ("Due", lambda r: r["item"].due),
+            ("Overdue", lambda r: r["overdue"]),
+            ("Status", lambda r: r["item"].get_status_display()),
+        ],
+        rows,
+    )
+    if download:
+        return download
     latest = trend[-1] if trend else None
     previous = trend[-2] if len(trend) > 1 else None
     dimensions = [

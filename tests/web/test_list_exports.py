@@ -154,6 +154,12 @@ PAGES = [
     ("/pool/training/", "training-plans", ["Person", "Skill", "Target level", "Course", "Due", "Status", "Completed"]),
     ("/ranking/", "ranking", ["Rank", "Proposal", "Title", "Project", "State", "Score", "Not scored by"]),
     ("/scenarios/", "selection-scenarios", ["Scenario", "Portfolio", "Objective", "Status", "Selected", "Value"]),
+    ("/notifications/", "notifications", ["When", "Kind", "Message", "Link", "Read"]),
+    (
+        "/knowledge/maturity/",
+        "improvement-actions",
+        ["Action", "Description", "Dimension", "Owner", "Due", "Overdue", "Status"],
+    ),
     (
         "/timesheet/approvals/",
         "timesheets-to-approve",
@@ -245,6 +251,16 @@ def test_issue_log_and_lesson_exports(registers: dict[str, Any], org: dict[str, 
         ["#", "Issue", "Owner", "Priority", "Due", "Overdue", "Status", "Escalated to"],
         [str(registers["issue"].pk), "Test environment down", "Member", "Critical", "2026-11-30", "yes", "Open", ""],
     ]
+    reports = _csv(client.get(f"/projects/{org['p1'].pk}/status/?export=csv"))
+    assert reports[0] == [
+        "Period", "State", "Schedule", "Cost", "Scope", "Risk", "Overall", "Summary", "Achievements", "Next steps",
+        "Decisions needed", "Submitted",
+    ]  # fmt: skip
+    assert reports[1:] == []  # no report yet
+    change_services.status_report_create(actor=SYSTEM, project=org["p1"], period=dt.date(2026, 12, 1))
+    reports = _csv(client.get(f"/projects/{org['p1'].pk}/status/?export=csv"))
+    # pmo's suggestion: no schedule or cost figures yet, scope green, one high issue makes risk amber.
+    assert reports[1:] == [["2026-12", "Draft", "", "", "green", "amber", "amber", "", "", "", "", ""]]
     lessons = _csv(client.get("/knowledge/?export=csv"))
     assert lessons[0][:3] == ["Code", "Kind", "Lesson"]
     assert [row[2:4] for row in lessons[1:]] == [["Book the testers early", "We waited 3 weeks."]]
