@@ -259,7 +259,7 @@ def test_issue_log_and_lesson_exports(registers: dict[str, Any], org: dict[str, 
     assert reports[1:] == []  # no report yet
     change_services.status_report_create(actor=SYSTEM, project=org["p1"], period=dt.date(2026, 12, 1))
     reports = _csv(client.get(f"/projects/{org['p1'].pk}/status/?export=csv"))
-    # pmo's suggestion: no schedule or cost figures yet, scope green, one high issue makes risk amber.
+    # The draft carries pmo's suggested RAG from P1's metrics (no schedule or cost figures yet: blank).
     assert reports[1:] == [["2026-12", "Draft", "", "", "green", "amber", "amber", "", "", "", "", ""]]
     lessons = _csv(client.get("/knowledge/?export=csv"))
     assert lessons[0][:3] == ["Code", "Kind", "Lesson"]
