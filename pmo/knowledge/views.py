@@ -95,11 +95,8 @@ def lessons_page(request: HttpRequest) -> HttpResponse:
                 lesson = services.lesson_create(actor=user, **form.cleaned_data)
                 messages.success(request, f"{lesson.code} recorded.")
                 return HttpResponseRedirect(reverse("knowledge:lesson", args=[lesson.pk]))
-            except (DomainError, PermissionDenied) as error:
-                if isinstance(error, PermissionDenied):
-                    form.add_error(None, str(error))
-                else:
-                    form_errors(form, error)
+            except DomainError as error:
+                form_errors(form, error)
     params = {
         "kind": request.GET.get("kind", ""),
         "category": request.GET.get("category", ""),

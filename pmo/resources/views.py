@@ -352,7 +352,8 @@ def requests(request: HttpRequest) -> HttpResponse:
     can_ask = projects.exists()
     form = f.RequestForm(projects=projects, initial={"project": _int(request.GET.get("project"))})
     if request.method == "POST":
-        if not can_ask:
+        chosen = Project.objects.filter(pk=_int(request.POST.get("project"))).first()
+        if not can_ask or (chosen is not None and not can(request.user, "add", ResourceRequest(project=chosen))):
             raise PermissionDenied("Project managers and the PMO ask for resources for their projects.")
         form = f.RequestForm(request.POST, projects=projects)
         if form.is_valid():

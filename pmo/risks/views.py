@@ -378,6 +378,8 @@ def portfolio_risks(request: HttpRequest) -> HttpResponse:
     portfolio_id = as_int(request.GET.get("portfolio")) or (portfolios[0].pk if portfolios else None)
     portfolio = next((p for p in portfolios if p.pk == portfolio_id), None)
     if request.method == "POST" and request.POST.get("action") == "check":
+        if not can(request.user, "check", RiskAction()):
+            raise PermissionDenied("Only the PMO runs the overdue check for every project.")
         try:
             counts = services.risk_actions_check(actor=request.user)
             messages.success(
@@ -385,8 +387,6 @@ def portfolio_risks(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             flash(request, error)
-        except PermissionDenied:
-            messages.error(request, "Only the PMO runs the overdue check for every project.")
         return HttpResponseRedirect(request.get_full_path())
     if portfolio is None:
         return render(request, "risks/portfolio_risks.html", {"portfolios": portfolios, "portfolio": None})

@@ -178,8 +178,6 @@ def _scope_page(request: HttpRequest, scope: Any, kind: str) -> HttpResponse:
                     )
                 except DomainError as error:
                     flash(request, error)
-                except PermissionDenied as error:
-                    messages.error(request, str(error))
             return HttpResponseRedirect(request.path + "#plan")
         if not can_keep:
             raise PermissionDenied("Only the leads of this register keep it.")
@@ -334,8 +332,6 @@ def project_survey_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Survey {survey.period} opened. Share its link: {link}")
         except DomainError as error:
             flash(request, error)
-        except PermissionDenied as error:
-            messages.error(request, str(error))
     else:
         for name, errors in form.errors.items():
             messages.error(request, f"{name.capitalize()}: {' '.join(errors)}")
@@ -351,11 +347,8 @@ def survey_page(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(initial={"score": mine.score, "comment": mine.comment} if mine else None)
     if request.method == "POST":
         if request.POST.get("action") in ("close", "open"):
-            try:
-                services.survey_set_open(actor=request.user, survey=survey, is_open=request.POST["action"] == "open")
-                messages.success(request, f"Survey {survey.period} {'reopened' if survey.is_open else 'closed'}.")
-            except PermissionDenied as error:
-                messages.error(request, str(error))
+            services.survey_set_open(actor=request.user, survey=survey, is_open=request.POST["action"] == "open")
+            messages.success(request, f"Survey {survey.period} {'reopened' if survey.is_open else 'closed'}.")
             return HttpResponseRedirect(request.path)
         form = AnswerForm(request.POST)
         if form.is_valid():
@@ -421,8 +414,6 @@ def project_benefits(request: HttpRequest, pk: int) -> HttpResponse:
                     return HttpResponseRedirect(request.path + f"#benefit-{benefit.pk}")
                 except DomainError as error:
                     flash(request, error)
-                except PermissionDenied as error:
-                    messages.error(request, str(error))
             else:
                 for name, errors in m_form.errors.items():
                     messages.error(request, f"{name.replace('_', ' ').capitalize()}: {' '.join(errors)}")

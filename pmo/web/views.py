@@ -310,8 +310,8 @@ def account(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(reverse("account"))
         except ValidationFailed as error:
             messages.error(request, " ".join(m for msgs in error.fields.values() for m in msgs))
-        except (ValueError, Http404):
-            messages.error(request, "No such token.")
+        except ValueError:
+            messages.error(request, "No such token.")  # another user's token: 404 (token_revoke)
     return render(
         request,
         "web/account.html",

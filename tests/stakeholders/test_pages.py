@@ -124,7 +124,7 @@ def test_project_benefits_page_chart_and_measurement(org, client_for):
     denied = client_for(Role.EXECUTIVE).post(
         url, {"action": "measure", "m-benefit": b.pk, "m-measured_on": "2026-12-01", "m-value": "1"}
     )
-    assert denied.status_code == 302 and BenefitMeasurement.objects.count() == 2
+    assert denied.status_code == 403 and BenefitMeasurement.objects.count() == 2
 
 
 def test_benefits_realisation_page(org, client_for):
