@@ -42,6 +42,10 @@ class CriterionForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Rated: one line per level 1–5"
     )
 
+    def has_changed(self) -> bool:
+        # A spare row left without a name is no criterion, though its kind and direction lists show a choice.
+        return bool(str(self["name"].value() or "").strip()) or bool(str(self["levels"].value() or "").strip())
+
 
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=2)
 
