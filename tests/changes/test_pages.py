@@ -150,3 +150,23 @@ def test_empty_states(roles, client_for, url):
     page = client_for(Role.PMO_DIRECTOR).get(url).content.decode()
     assert 'class="empty"' in page
     assert SYSTEM  # the system actor exists for loaders
+
+
+def test_change_page_after_the_assessor_and_decider_left(planned, roles, client_for):
+    """Their user records are gone (the change keeps no link to them): the page still shows the change."""
+    from django.contrib.auth.models import User
+
+    assessor = User.objects.create_user("gone", password="pw")
+    change = services.change_request_create(actor=SYSTEM, project=planned["p1"], title="Add a chat channel")
+    services.change_request_assess(actor=SYSTEM, change=change, assessment="Two weeks.")
+    ChangeRequest.objects.filter(pk=change.pk).update(assessed_by=assessor, decided_by=assessor)
+    services.change_request_decide(
+        actor=roles[Role.PMO_DIRECTOR],
+        change=ChangeRequest.objects.get(pk=change.pk),
+        decision="approved",
+        comment="Go",
+    )
+    ChangeRequest.objects.filter(pk=change.pk).update(decided_by=assessor)
+    assessor.delete()
+    page = client_for(Role.PROJECT_MANAGER).get(f"/change-requests/{change.pk}/")
+    assert page.status_code == 200 and "Two weeks." in page.content.decode()
