@@ -23,7 +23,7 @@ EXE = Role.EXECUTIVE
 TM = Role.TEAM_MEMBER
 REQ = Role.REQUESTER
 RM = Role.RESOURCE_MANAGER
-NOROLE = "no role"  # a user who signed in but holds no role: sees nothing, may do nothing (docs/roles.md)
+NOROLE = "no role"  # signed in without a role: keeps their own account, nothing else (docs/roles.md)
 
 ROLES: tuple[Role, ...] = (DIR, PFM, ANA, PM, PADM, EXE, TM, REQ, RM)
 ACTORS: tuple[Role | str, ...] = (*ROLES, NOROLE)
