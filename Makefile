@@ -6,6 +6,8 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per CPU; each has its own test database.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test lint typecheck archcheck pytest test-postgres e2e bench clean help
 
@@ -39,11 +41,11 @@ archcheck: $(STAMP)
 	$(BIN)/lint-imports
 
 pytest: $(STAMP)
-	$(BIN)/pytest -q -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -m "not e2e" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
 	@test -n "$$DATABASE_URL" || (echo "make test-postgres: set DATABASE_URL=postgres://user@127.0.0.1:PORT/db"; exit 2)
-	$(BIN)/pytest -q -m "not e2e" $(PYTEST_ARGS) tests pmo/engine
+	$(BIN)/pytest -q -m "not e2e" -n $(PYTEST_WORKERS) $(PYTEST_ARGS) tests pmo/engine
 
 e2e: $(STAMP)
 	@test -x /usr/bin/chromium || (echo "make e2e: /usr/bin/chromium is missing (apt-get install chromium)"; exit 2)
