@@ -349,6 +349,30 @@ def portfolio_performance(request: HttpRequest) -> HttpResponse:
     # The totals are judged on the thresholds of the portfolio shown (a program's portfolio).
     rules = thresholds_for(scope.portfolio_id if isinstance(scope, Program) else portfolio_id)
     totals = result.totals
+    download = list_export(
+        request,
+        f"Performance {scope.code if scope else ''}",
+        [
+            ("Project code", lambda r: r.project.code),
+            ("Project", lambda r: r.project.name),
+            ("Program", lambda r: r.project.program.code if r.project.program_id else ""),
+            ("Status date", lambda r: r.snapshot.status_date),
+            ("BAC", lambda r: r.snapshot.bac),
+            ("PV", lambda r: r.snapshot.pv),
+            ("EV", lambda r: r.snapshot.ev),
+            ("AC", lambda r: r.snapshot.ac),
+            ("SPI", lambda r: r.snapshot.spi),
+            ("CPI", lambda r: r.snapshot.cpi),
+            ("SPI(t)", lambda r: r.snapshot.spi_t),
+            ("EAC", lambda r: r.snapshot.eac),
+            ("Planned finish", lambda r: r.snapshot.planned_finish),
+            ("Forecast finish", lambda r: r.snapshot.forecast_finish),
+            ("RAG", lambda r: r.rag),
+        ],
+        [r for r in result.rows if r.snapshot is not None],
+    )
+    if download:
+        return download
     return render(
         request,
         "control/portfolio.html",

@@ -61,11 +61,25 @@ def _errors(request: HttpRequest, error: DomainError) -> None:
 @login_required
 def model_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", ScoringModel)
+    models = ScoringModel.objects.prefetch_related("criteria")
+    download = list_export(
+        request,
+        "Scoring models",
+        [
+            ("Model", lambda m: m.name),
+            ("Weights", lambda m: m.get_weighting_display()),
+            ("Criteria", lambda m: ", ".join(f"{c.name} ({c.weight:.2f})" for c in m.criteria.all())),
+            ("Consistency ratio", lambda m: m.consistency_ratio),
+        ],
+        models,
+    )
+    if download:
+        return download
     return render(
         request,
         "selection/scoring_list.html",
         {
-            "models": ScoringModel.objects.prefetch_related("criteria"),
+            "models": models,
             "can_add": can(request.user, "add", ScoringModel),
         },
     )
