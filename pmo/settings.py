@@ -187,8 +187,9 @@ LOGOUT_REDIRECT_URL = "/login/"
 # Background tasks run inside the request by default (one machine, nothing else to start). With
 # TASKS_BACKEND=database they are queued in the database and run by `pmo worker` processes, on this or
 # other machines (see docs/deployment.md).
-# The executive dashboard is computed once per change of the data (pmo.core.freshness) and at most this
-# many seconds old; 0 turns the cache off. Each process keeps its own (Django's local-memory cache).
+# The executive dashboard and the capacity heat map's inputs are computed once per change of the data
+# (pmo.core.freshness) and kept at most this many seconds; 0 turns that off. Each process keeps its own
+# (Django's local-memory cache).
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
 
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")

@@ -41,8 +41,8 @@ def cached(name: str, parts: tuple[Any, ...], compute: Callable[[], T], *, refre
     """``compute()``'s result for these key parts and the current data stamp, from the cache when it was
     computed less than ``DASHBOARD_CACHE_SECONDS`` ago; ``refresh`` computes it anew.
 
-    ``parts`` must hold everything the result depends on besides the data (the user it is for, the filters):
-    results are never shared between users."""
+    ``parts`` must hold everything the result depends on besides the data: the filters, and the user it is for
+    when the result depends on who asks (the dashboard shows each user the projects they may see)."""
     max_age = int(getattr(settings, "DASHBOARD_CACHE_SECONDS", 60))
     raw = repr((name, parts, data_stamp()))
     key = "pmo:fresh:" + hashlib.sha256(raw.encode()).hexdigest()

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from pmo.core.freshness import cached
 from pmo.engine import capacity as engine
 from pmo.engine.calendar import WorkingCalendar
 from pmo.engine.errors import InvalidInputError
@@ -319,6 +320,26 @@ def capacity_inputs(
     demand += _proposal_demand(first, last, labels)
     inputs = engine.CapacityInput(people, demand, periods, generic=_generic(), include_proposals=include_proposals)
     return inputs, labels
+
+
+def capacity_inputs_kept(
+    *,
+    start: dt.date | None = None,
+    count: int = 6,
+    unit: str = "month",
+    include_proposals: bool = True,
+) -> tuple[engine.CapacityInput, Labels]:
+    """:func:`capacity_inputs`, read once per change of the data (pmo.core.freshness) for the pages and the API
+    that show the heat map: the same for every user, so kept for all. Django's cache hands each call its own
+    copy (it pickles), so a what-if may change the inputs it gets."""
+    start = start or timezone.localdate()
+    fresh = cached(
+        "capacity-inputs",
+        (start.isoformat(), count, unit, include_proposals),
+        lambda: capacity_inputs(start=start, count=count, unit=unit, include_proposals=include_proposals),
+    )
+    value: tuple[engine.CapacityInput, Labels] = fresh.value
+    return value
 
 
 def heat_map_rows(hm: engine.HeatMap, labels: Labels, thresholds: engine.Thresholds) -> list[dict[str, Any]]:

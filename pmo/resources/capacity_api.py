@@ -138,7 +138,7 @@ def _changes(query: HeatMapQuery) -> capacity.WhatIf:
 
 
 def heat_map_report(view: whatifs.CapacityView, whatif: capacity.WhatIf) -> dict[str, Any]:
-    inputs, labels = capacity.capacity_inputs(
+    inputs, labels = capacity.capacity_inputs_kept(
         start=view.start, count=view.count, unit=view.unit, include_proposals=view.include_proposals
     )
     thresholds = engine.Thresholds()

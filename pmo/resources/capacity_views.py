@@ -81,7 +81,9 @@ def capacity_page(request: HttpRequest) -> HttpResponse:
     start = _month(request.GET.get("start"))
     switch = request.GET.getlist("proposals")  # the box sends "on" beside a hidden "off"
     include_proposals = "on" in switch if switch else True
-    inputs, labels = capacity.capacity_inputs(start=start, count=count, unit=unit, include_proposals=include_proposals)
+    inputs, labels = capacity.capacity_inputs_kept(
+        start=start, count=count, unit=unit, include_proposals=include_proposals
+    )
     thresholds = engine.Thresholds()
     today = engine.compute(inputs)
     today_map = engine.heat_map(today, by)
