@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -74,9 +73,7 @@ def cross_link_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpRespon
 
 def portfolio_links(portfolio: Portfolio, user: Any) -> list[CrossProjectLink]:
     rows = (
-        CrossProjectLink.objects.filter(
-            Q(provider__project__portfolio=portfolio) | Q(consumer__project__portfolio=portfolio)
-        )
+        CrossProjectLink.objects.filter(pk__in=links.link_ids(project__portfolio=portfolio))
         .select_related("provider__project", "consumer__project")
         .order_by("consumer__project__code", "consumer__position")
     )
