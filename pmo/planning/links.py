@@ -44,7 +44,7 @@ def links_of(projects: Iterable[Project]) -> QuerySet[CrossProjectLink]:
     ids = [p.pk for p in projects]
     return (
         CrossProjectLink.objects.filter(pk__in=link_ids(project_id__in=ids))
-        .select_related("provider__project", "consumer__project")
+        .prefetch_related("provider__project", "consumer__project")
         .order_by("consumer__project__code", "consumer__position", "provider__project__code")
     )
 
@@ -194,7 +194,9 @@ def cross_links_follow(*, project: Project) -> list[CrossProjectLink]:
     from pmo.core.access import SYSTEM
 
     rows = list(
-        CrossProjectLink.objects.filter(pk__in=link_ids(project_id=project.pk)).select_related(
+        # Prefetched (one single-table query per level), not joined: a seven-table join was planned as a
+        # cross product on a fresh PostgreSQL whose statistics are not yet gathered (minutes in CI).
+        CrossProjectLink.objects.filter(pk__in=link_ids(project_id=project.pk)).prefetch_related(
             "provider__project__manager__user", "consumer__project__manager__user"
         )
     )
